@@ -1,0 +1,256 @@
+package dev.thinly.pdata.io;
+
+import dev.thinly.pdata.error.StorageIoException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * A regular file or a block device. Reads and writes go through a {@link FileChannel} (positional,
+ * thread-safe); flush is {@code fdatasync}; discard punches a hole ({@code fallocate}) in a file and
+ * issues {@code BLKDISCARD} on a block device, writing zeros where neither works, so a discarded
+ * range always reads back as zeros.
+ */
+public final class FileBlockDevice implements BlockDevice {
+  private static final int S_IFMT = 0170000;
+  private static final int S_IFBLK = 0060000;
+  private static final int ZERO_CHUNK = 1 << 20;
+
+  private final Path path;
+  private final FileChannel channel;
+  private final boolean blockDevice;
+  private final boolean readOnly;
+  private final int fd;
+  private volatile long sizeBytes;
+  private volatile boolean punchWorks = true;
+
+  private FileBlockDevice(Path path, FileChannel channel, boolean blockDevice, boolean readOnly) {
+    this.path = path;
+    this.channel = channel;
+    this.blockDevice = blockDevice;
+    this.readOnly = readOnly;
+    int f = NativeIo.open(path, readOnly ? NativeIo.O_RDONLY : NativeIo.O_RDWR);
+    if (f < 0) {
+      throw new StorageIoException(path.toString(), -1, "open", new IOException("errno " + -f));
+    }
+    this.fd = f;
+    this.sizeBytes = blockDevice ? NativeIo.blkGetSize64(fd) : size(channel);
+    if (sizeBytes < 0) {
+      throw new StorageIoException(
+          path.toString(), -1, "BLKGETSIZE64", new IOException("errno " + -sizeBytes));
+    }
+  }
+
+  /** Opens an existing file or block device for reading and writing. */
+  public static FileBlockDevice open(Path path) {
+    return open(path, false);
+  }
+
+  /** Opens an existing file or block device. */
+  public static FileBlockDevice open(Path path, boolean readOnly) {
+    Set<StandardOpenOption> opts =
+        readOnly
+            ? EnumSet.of(StandardOpenOption.READ)
+            : EnumSet.of(StandardOpenOption.READ, StandardOpenOption.WRITE);
+    try {
+      boolean blk = isBlockDevice(path);
+      return new FileBlockDevice(path, FileChannel.open(path, opts), blk, readOnly);
+    } catch (IOException e) {
+      throw new StorageIoException(path.toString(), -1, "open", e);
+    }
+  }
+
+  /** Creates (or truncates) a sparse regular file of the given size. */
+  public static FileBlockDevice create(Path path, long sizeBytes) {
+    try {
+      FileChannel ch =
+          FileChannel.open(
+              path,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.TRUNCATE_EXISTING,
+              StandardOpenOption.READ,
+              StandardOpenOption.WRITE);
+      if (sizeBytes > 0) {
+        ch.write(ByteBuffer.allocate(1), sizeBytes - 1);
+      }
+      return new FileBlockDevice(path, ch, false, false);
+    } catch (IOException e) {
+      throw new StorageIoException(path.toString(), -1, "create", e);
+    }
+  }
+
+  /** True if the path names a block device. */
+  public static boolean isBlockDevice(Path path) throws IOException {
+    if (Files.isRegularFile(path)) {
+      return false;
+    }
+    Object mode = Files.getAttribute(path, "unix:mode");
+    return mode instanceof Integer m && (m & S_IFMT) == S_IFBLK;
+  }
+
+  private static long size(FileChannel ch) {
+    try {
+      return ch.size();
+    } catch (IOException e) {
+      throw new StorageIoException("?", -1, "size", e);
+    }
+  }
+
+  @Override
+  public String name() {
+    return path.toString();
+  }
+
+  public Path path() {
+    return path;
+  }
+
+  public boolean isBlockDevice() {
+    return blockDevice;
+  }
+
+  @Override
+  public long sizeBytes() {
+    return sizeBytes;
+  }
+
+  @Override
+  public void read(long offsetBytes, ByteBuffer dst) {
+    Ranges.checkRange(name(), offsetBytes, dst.remaining(), sizeBytes);
+    long pos = offsetBytes;
+    try {
+      while (dst.hasRemaining()) {
+        int n = channel.read(dst, pos);
+        if (n < 0) {
+          throw new java.io.EOFException("unexpected end of file");
+        }
+        pos += n;
+      }
+    } catch (IOException e) {
+      throw new StorageIoException(name(), pos, "read", e);
+    }
+  }
+
+  @Override
+  public void write(long offsetBytes, ByteBuffer src) {
+    Ranges.checkRange(name(), offsetBytes, src.remaining(), sizeBytes);
+    long pos = offsetBytes;
+    try {
+      while (src.hasRemaining()) {
+        pos += channel.write(src, pos);
+      }
+    } catch (IOException e) {
+      throw new StorageIoException(name(), pos, "write", e);
+    }
+  }
+
+  @Override
+  public void flush() {
+    try {
+      channel.force(false);
+    } catch (IOException e) {
+      throw new StorageIoException(name(), -1, "flush", e);
+    }
+  }
+
+  @Override
+  public void discard(long offsetBytes, long lengthBytes) {
+    Ranges.checkRange(name(), offsetBytes, lengthBytes, sizeBytes);
+    if (lengthBytes == 0) {
+      return;
+    }
+    if (punchWorks) {
+      int r =
+          blockDevice
+              ? NativeIo.blkDiscard(fd, offsetBytes, lengthBytes)
+              : NativeIo.punchHole(fd, offsetBytes, lengthBytes);
+      if (r == 0) {
+        // BLKDISCARD does not promise zeros on every device; a file hole always reads as zeros.
+        if (!blockDevice) {
+          return;
+        }
+      } else if (r != -NativeIo.EOPNOTSUPP) {
+        throw new StorageIoException(
+            name(), offsetBytes, "discard", new IOException("errno " + -r));
+      } else {
+        punchWorks = false;
+      }
+    }
+    writeZeros(offsetBytes, lengthBytes);
+  }
+
+  private void writeZeros(long offsetBytes, long lengthBytes) {
+    ByteBuffer zeros = ByteBuffer.allocateDirect((int) Math.min(ZERO_CHUNK, lengthBytes));
+    long pos = offsetBytes;
+    long end = offsetBytes + lengthBytes;
+    while (pos < end) {
+      zeros.clear().limit((int) Math.min(zeros.capacity(), end - pos));
+      write(pos, zeros);
+      pos += zeros.limit();
+    }
+  }
+
+  @Override
+  public synchronized void grow(long newSizeBytes) {
+    if (newSizeBytes <= sizeBytes) {
+      return;
+    }
+    if (blockDevice || readOnly) {
+      throw new IllegalStateException(
+          name() + " is " + (blockDevice ? "a block device" : "read-only") + " and cannot grow");
+    }
+    try {
+      channel.write(ByteBuffer.allocate(1), newSizeBytes - 1);
+      sizeBytes = newSizeBytes;
+    } catch (IOException e) {
+      throw new StorageIoException(name(), newSizeBytes - 1, "grow", e);
+    }
+  }
+
+  @Override
+  public boolean growable() {
+    return !blockDevice && !readOnly;
+  }
+
+  /**
+   * Bytes in data extents, found with SEEK_DATA/SEEK_HOLE; costs one call per extent. A block
+   * device reports its size.
+   */
+  @Override
+  public long allocatedBytes() {
+    if (blockDevice) {
+      return sizeBytes;
+    }
+    long total = 0;
+    long pos = 0;
+    while (pos < sizeBytes) {
+      long data = NativeIo.lseek(fd, pos, NativeIo.SEEK_DATA);
+      if (data < 0) {
+        break; // -ENXIO: no data after pos
+      }
+      long hole = NativeIo.lseek(fd, data, NativeIo.SEEK_HOLE);
+      if (hole < 0) {
+        hole = sizeBytes;
+      }
+      total += hole - data;
+      pos = hole;
+    }
+    return total;
+  }
+
+  @Override
+  public void close() {
+    try {
+      channel.close();
+    } catch (IOException e) {
+      throw new StorageIoException(name(), -1, "close", e);
+    } finally {
+      NativeIo.close(fd);
+    }
+  }
+}

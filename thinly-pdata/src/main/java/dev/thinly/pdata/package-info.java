@@ -1,2 +1,0 @@
-/** Package root. */
-package dev.thinly.pdata;
