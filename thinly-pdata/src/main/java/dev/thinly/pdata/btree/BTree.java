@@ -7,6 +7,7 @@ import dev.thinly.pdata.error.CorruptMetadataException;
 import dev.thinly.pdata.tx.TransactionManager;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.LongUnaryOperator;
 
 /**
  * Copy-on-write B+tree of unsigned 64-bit keys to fixed-size values, in the persistent-data format
@@ -271,5 +272,48 @@ public final class BTree {
       }
     }
     tm.dec(root);
+  }
+
+  // ---------------------------------------------------------------- multi-level trees
+
+  /**
+   * Replaces the 8-byte value of an existing {@code key} with {@code fn(old)} <em>without</em>
+   * calling the value type's inc or dec: for the upper level of a multi-level tree, whose value is
+   * the root of a lower tree. The path to the key is shadowed before {@code fn} runs, so that if a
+   * node on it was shared its values gain their references first and {@code fn} then sees the lower
+   * tree's root with its true count (the kernel's top-down order). {@code fn} changes the lower tree
+   * (which releases or keeps the old root's reference as shadowing dictates) and returns its new
+   * root.
+   *
+   * @return the new root of this tree
+   * @throws IllegalArgumentException if {@code key} is absent
+   */
+  public long update(long root, long key, LongUnaryOperator fn) {
+    if (lookupLong(root, key).isEmpty()) {
+      throw new IllegalArgumentException("no key " + Long.toUnsignedString(key) + " to update");
+    }
+    long newRoot = touch(root, key);
+    long old = lookupLong(newRoot, key).getAsLong();
+    long value = fn.applyAsLong(old);
+    // fn may have written back and evicted our shadows; shadowing them again is free (in place)
+    WriteBlock leaf = shadowRoot(newRoot);
+    while (!Node.isLeaf(leaf)) {
+      leaf = shadowChild(leaf, Node.lowerBound(leaf, key));
+    }
+    leaf.putLong(Node.valueOffset(leaf, Node.indexOf(leaf, key)), value);
+    return newRoot;
+  }
+
+  /**
+   * Shadows the path from the root to the leaf that holds (or would hold) {@code key}, so that
+   * every node on it is exclusive to this tree; returns the new root. Values are not changed.
+   */
+  public long touch(long root, long key) {
+    WriteBlock n = shadowRoot(root);
+    long newRoot = n.blocknr();
+    while (!Node.isLeaf(n)) {
+      n = shadowChild(n, Math.max(0, Node.lowerBound(n, key)));
+    }
+    return newRoot;
   }
 }
