@@ -21,8 +21,8 @@ import picocli.CommandLine.Command;
     footer = {
       "",
       "Examples:",
-      "  thinly --version",
       "  thinly check /path/to/metadata",
+      "  thinly dump -f xml /path/to/metadata > pool.xml",
       "",
       "Run 'thinly COMMAND --help' for the options of a command."
     },
@@ -33,12 +33,14 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    spec.commandLine().usage(System.out);
+    spec.commandLine().usage(spec.commandLine().getOut());
   }
 
   /** Builds the command line with all subcommands and the shared error handling. */
   public static CommandLine commandLine() {
-    return ExitCodes.install(new CommandLine(new Main()));
+    CommandLine cl = new CommandLine(new Main());
+    Commands.register(cl);
+    return ExitCodes.install(cl);
   }
 
   public static void main(String[] args) {
