@@ -13,14 +13,16 @@ import dev.thinly.pdata.tx.TransactionManager;
 
 /**
  * A minimal persistent-data "pool" for tests of the lower layers: a metadata space map, an
- * optional data space map, and up to 400 tree roots, recorded in a test superblock:
+ * optional data space map, and up to 46 tree roots, recorded in a test superblock (salt and
+ * checksum of the thin superblock) whose fields all sit in the first 512-byte sector, so that a
+ * torn superblock write leaves the old or the new superblock, as with the real one:
  *
  * <pre>
  * offset size field
  *     64   32 metadata space-map root
- *     96    4 number of tree roots
- *    104  8*n tree roots
- *   3584   32 data space-map root (all zero: none)
+ *     96   32 data space-map root (all zero: none)
+ *    128    4 number of tree roots
+ *    136  8*n tree roots
  * </pre>
  *
  * Commits follow the kernel's order: data space map, metadata space map, dirty blocks + flush,
@@ -30,11 +32,11 @@ import dev.thinly.pdata.tx.TransactionManager;
 public final class PdataFixture {
   public static final SaltedValidator SUPERBLOCK =
       new SaltedValidator("test superblock", BlockChecksum.SUPERBLOCK_SALT);
-  public static final int MAX_ROOTS = 400;
+  public static final int MAX_ROOTS = 46;
   private static final int SM_ROOT = 64;
-  private static final int NR_ROOTS = 96;
-  private static final int ROOTS = 104;
-  private static final int DATA_SM_ROOT = 3584;
+  private static final int DATA_SM_ROOT = 96;
+  private static final int NR_ROOTS = 128;
+  private static final int ROOTS = 136;
 
   private final BlockDevice device;
   private final BlockManager bm;
