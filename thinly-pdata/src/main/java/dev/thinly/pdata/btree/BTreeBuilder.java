@@ -33,27 +33,38 @@ public final class BTreeBuilder {
     levels.add(new Level(Node.LEAF, valueSize));
   }
 
-  /** Adds the next entry; keys must be strictly increasing (unsigned). */
+  /**
+   * Adds the next entry; keys must be strictly increasing (unsigned) and the value exactly the
+   * tree's value size.
+   */
   public void add(long key, byte[] value) {
-    if (any && Long.compareUnsigned(key, lastKey) <= 0) {
+    if (value.length != leafValueSize) {
       throw new IllegalArgumentException(
-          "keys must ascend: " + Long.toUnsignedString(key) + " after " + Long.toUnsignedString(lastKey));
+          "value of " + value.length + " bytes in a tree of " + leafValueSize + "-byte values");
     }
-    any = true;
-    lastKey = key;
+    nextKey(key);
     push(0, key, value, 0);
   }
 
-  /** Adds an entry with an 8-byte value. */
+  /** Adds an entry with an 8-byte value (the tree's value size must be 8). */
   public void addLong(long key, long value) {
+    if (leafValueSize != 8) {
+      // an 8-byte store into a narrower slot would clobber the next one; a wider slot would keep
+      // stale bytes from the reused buffer
+      throw new IllegalArgumentException("addLong in a tree of " + leafValueSize + "-byte values");
+    }
+    nextKey(key);
+    levels.get(0).addLong(key, value);
+    drain(0);
+  }
+
+  private void nextKey(long key) {
     if (any && Long.compareUnsigned(key, lastKey) <= 0) {
       throw new IllegalArgumentException(
           "keys must ascend: " + Long.toUnsignedString(key) + " after " + Long.toUnsignedString(lastKey));
     }
     any = true;
     lastKey = key;
-    levels.get(0).addLong(key, value);
-    drain(0);
   }
 
   private void push(int level, long key, byte[] value, int valueOffset) {
