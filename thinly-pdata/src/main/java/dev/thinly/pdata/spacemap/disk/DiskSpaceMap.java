@@ -143,8 +143,13 @@ public final class DiskSpaceMap extends BitmapCounts implements SpaceMap {
     return b.isPresent() ? b : allocate(0, Math.min(cursor, nrBlocks));
   }
 
-  /** Allocates the first block in {@code [begin, end)} free now and at the last commit. */
+  /**
+   * Allocates the first block in {@code [begin, end)} free now and at the last commit; the range is
+   * clipped to the map (the slots past {@code nr_blocks} in the last bitmap are never handed out).
+   */
   public OptionalLong allocate(long begin, long end) {
+    begin = Math.max(begin, 0);
+    end = Math.min(end, nrBlocks);
     if (begin >= end) {
       return OptionalLong.empty();
     }

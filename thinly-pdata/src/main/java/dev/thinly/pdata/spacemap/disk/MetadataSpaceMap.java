@@ -215,11 +215,20 @@ public final class MetadataSpaceMap extends BitmapCounts implements SpaceMap {
   /**
    * Grows the map to {@code newNrBlocks} (capped at the format's limit); the device must already
    * be that large. New bitmaps are allocated in the current transaction.
+   *
+   * @throws IllegalArgumentException if the device is smaller (nothing is changed)
    */
   public void extend(long newNrBlocks) {
     long n = Math.min(newNrBlocks, MetadataIndexBlock.MAX_METADATA_BLOCKS);
     if (n <= nrBlocks) {
       return;
+    }
+    if (n > tm.blockManager().nrBlocks()) {
+      // checked first: a bitmap or a later allocation beyond the device would fail half-way,
+      // with counts already changed
+      throw new IllegalArgumentException(
+          "cannot grow the metadata space map to " + n + " blocks: the device has "
+              + tm.blockManager().nrBlocks());
     }
     nrBlocks = n;
     addBitmaps(nrBitmaps(n));
