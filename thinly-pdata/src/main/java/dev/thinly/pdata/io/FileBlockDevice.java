@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A regular file or a block device. Reads and writes go through a {@link FileChannel} (positional,
@@ -28,6 +29,7 @@ public final class FileBlockDevice implements BlockDevice {
   private final int fd;
   private volatile long sizeBytes;
   private volatile boolean punchWorks = true;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private FileBlockDevice(Path path, FileChannel channel, boolean blockDevice, boolean readOnly) {
     this.path = path;
@@ -36,13 +38,24 @@ public final class FileBlockDevice implements BlockDevice {
     this.readOnly = readOnly;
     int f = NativeIo.open(path, readOnly ? NativeIo.O_RDONLY : NativeIo.O_RDWR);
     if (f < 0) {
+      closeQuietly(channel);
       throw new StorageIoException(path.toString(), -1, "open", new IOException("errno " + -f));
     }
     this.fd = f;
     this.sizeBytes = blockDevice ? NativeIo.blkGetSize64(fd) : size(channel);
     if (sizeBytes < 0) {
+      closeQuietly(channel);
+      NativeIo.close(fd);
       throw new StorageIoException(
           path.toString(), -1, "BLKGETSIZE64", new IOException("errno " + -sizeBytes));
+    }
+  }
+
+  private static void closeQuietly(FileChannel channel) {
+    try {
+      channel.close();
+    } catch (IOException e) {
+      // the open already failed; that error is the one to report
     }
   }
 
@@ -75,8 +88,13 @@ public final class FileBlockDevice implements BlockDevice {
               StandardOpenOption.TRUNCATE_EXISTING,
               StandardOpenOption.READ,
               StandardOpenOption.WRITE);
-      if (sizeBytes > 0) {
-        ch.write(ByteBuffer.allocate(1), sizeBytes - 1);
+      try {
+        if (sizeBytes > 0) {
+          ch.write(ByteBuffer.allocate(1), sizeBytes - 1);
+        }
+      } catch (IOException e) {
+        closeQuietly(ch);
+        throw e;
       }
       return new FileBlockDevice(path, ch, false, false);
     } catch (IOException e) {
@@ -245,6 +263,10 @@ public final class FileBlockDevice implements BlockDevice {
 
   @Override
   public void close() {
+    // only once: the descriptor number may already belong to another file the second time
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     try {
       channel.close();
     } catch (IOException e) {

@@ -45,6 +45,25 @@ class FileBlockDeviceTest extends BlockDeviceContract {
     assertThatThrownBy(() -> device.grow(2 * SIZE_BYTES)).isInstanceOf(IllegalStateException.class);
   }
 
+  /**
+   * A second close must not close a descriptor number that another device has been given since
+   * (the kernel hands out the lowest free number).
+   */
+  @Test
+  void closingTwiceLeavesOtherDevicesAlone() {
+    device.close();
+    try (BlockDevice other = FileBlockDevice.create(dir.resolve("other.img"), SIZE_BYTES)) {
+      other.write(0, ByteBuffer.wrap(random(65536, 12)));
+      device.close();
+      other.discard(0, 65536); // hole punching goes through the native descriptor
+      other.flush();
+      ByteBuffer back = ByteBuffer.allocate(100);
+      other.read(0, back);
+      assertThat(back.array()).containsOnly(0);
+      assertThat(other.allocatedBytes()).isLessThan(65536);
+    }
+  }
+
   @Test
   void openingAMissingFileFails() {
     assertThatThrownBy(() -> FileBlockDevice.open(dir.resolve("missing")))
