@@ -137,7 +137,7 @@ class DmThinFixtureTest {
   }
 
   @Test
-  void thinRestoreImagesHaveExactCountsButForTheirKnownArtefact() {
+  void thinRestoreImagesHaveExactCounts() {
     for (String name : new String[] {DmThinFixtures.EMPTY_POOL, DmThinFixtures.THINS_AND_SNAPSHOTS, DmThinFixtures.TEN_K_MAPPINGS}) {
       Image img = open(name);
       MetadataSpaceMap meta = MetadataSpaceMap.open(img.tm(), img.metadataSmRoot());
@@ -152,11 +152,8 @@ class DmThinFixtureTest {
           img.mappingRoot(),
           (topLeaf, off) ->
               metaCounts.addTree(topLeaf.getLong(off), (leaf, o) -> dataCounts.add(leaf.getLong(o) >>> 24)));
-      // 0.9.0 writes nr_allocated one too high (its temporary empty tree, spec 3.1): only counts
-      assertThat(metaCounts.compareReferencedWith(meta)).as(name).allMatch(s -> s.startsWith("nr_allocated"));
-      for (long b = 0; b < meta.nrBlocks(); b++) {
-        assertThat(meta.count(b)).as("%s block %d", name, b).isEqualTo(metaCounts.expected(b));
-      }
+      // 0.9.0 writes nr_allocated one too high (spec 3.1); opening recounts it from the bitmaps
+      assertThat(metaCounts.compareWith(meta)).as(name).isEmpty();
       assertThat(dataCounts.compareWith(data)).as(name).isEmpty();
     }
   }

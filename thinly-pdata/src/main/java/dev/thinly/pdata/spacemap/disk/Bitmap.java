@@ -53,6 +53,20 @@ public final class Bitmap {
     return (word | (word >>> 1)) & LOW_BITS;
   }
 
+  /** Number of non-zero entries among the first {@code limit}. */
+  public static int countInUse(ReadBlock b, int limit) {
+    int n = 0;
+    int fullWords = limit >>> 5;
+    for (int w = 0; w < fullWords; w++) {
+      n += Long.bitCount(inUse(b.getLong(DATA + 8 * w)));
+    }
+    int rest = limit & 31;
+    if (rest > 0) {
+      n += Long.bitCount(inUse(b.getLong(DATA + 8 * fullWords)) & ((1L << (2 * rest)) - 1));
+    }
+    return n;
+  }
+
   /**
    * The first entry in {@code [from, to)} that is zero in {@code a} and, if {@code b} is not null,
    * in {@code b} too; -1 if none.

@@ -61,11 +61,34 @@ public final class MetadataSpaceMap extends BitmapCounts implements SpaceMap {
     }
     ReadBlock ib = tm.read(root.bitmapRoot(), MetadataIndexBlock.VALIDATOR);
     IndexEntry[] entries = MetadataIndexBlock.decode(ib, nrBitmaps(root.nrBlocks()));
+    long allocated = recount(tm, entries, root.nrBlocks());
     MetadataSpaceMap sm =
         new MetadataSpaceMap(
-            tm, root.nrBlocks(), root.nrAllocated(), root.refCountRoot(), entries, root.bitmapRoot());
+            tm, root.nrBlocks(), allocated, root.refCountRoot(), entries, root.bitmapRoot());
     tm.setSpaceMap(sm);
     return sm;
+  }
+
+  /**
+   * Recomputes {@code nr_allocated} and every index entry from the bitmaps (at most 255 blocks):
+   * images written by other tools may carry inexact values (thin_restore 0.9.0 writes
+   * nr_allocated one too high, nr_free relative to nr_blocks and a loose none_free_before), and
+   * every commit rewrites the index and the root from these, so they become exact.
+   */
+  private static long recount(TransactionManager tm, IndexEntry[] entries, long nrBlocks) {
+    long allocated = 0;
+    for (int i = 0; i < entries.length; i++) {
+      ReadBlock bitmap = tm.read(entries[i].blocknr(), Bitmap.VALIDATOR);
+      long used = Bitmap.countInUse(bitmap, (int) Math.min(Bitmap.ENTRIES, nrBlocks - (long) i * Bitmap.ENTRIES));
+      int firstFree = Bitmap.findFree(bitmap, null, 0, Bitmap.ENTRIES);
+      entries[i] =
+          new IndexEntry(
+              entries[i].blocknr(),
+              Bitmap.ENTRIES - Bitmap.countInUse(bitmap, Bitmap.ENTRIES),
+              firstFree < 0 ? Bitmap.ENTRIES : firstFree);
+      allocated += used;
+    }
+    return allocated;
   }
 
   /**

@@ -100,6 +100,18 @@ class BitmapTest {
     assertThat(Bitmap.findFree(a, withSecond ? c : null, from, to)).isEqualTo(expected);
   }
 
+  @Property(tries = 100)
+  void countInUseCountsNonZeroEntries(@ForAll long seed, @ForAll @IntRange(min = 0, max = Bitmap.ENTRIES) int limit) {
+    ArrayBlock b = sparse(new Random(seed));
+    int expected = 0;
+    for (int e = 0; e < limit; e++) {
+      if (Bitmap.get(b, e) != 0) {
+        expected++;
+      }
+    }
+    assertThat(Bitmap.countInUse(b, limit)).isEqualTo(expected);
+  }
+
   @Test
   void findFreeAtTheEdges() {
     ArrayBlock full = new ArrayBlock();

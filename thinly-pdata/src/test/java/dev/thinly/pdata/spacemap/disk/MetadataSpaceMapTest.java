@@ -159,6 +159,30 @@ class MetadataSpaceMapTest {
     assertThat(RefCounts.check(f)).isEmpty();
   }
 
+  /**
+   * thin_restore 0.9.0 writes nr_allocated 10 for the 9 blocks in use of fixture 01, and nr_free
+   * relative to nr_blocks: opening recounts, so the next commit writes exact values.
+   */
+  @Test
+  void openingRecountsAForeignImagesInexactCounts() {
+    dev.thinly.pdata.block.BlockManager bm =
+        new dev.thinly.pdata.block.BlockManager(
+            dev.thinly.pdata.testkit.DmThinFixtures.device(dev.thinly.pdata.testkit.DmThinFixtures.EMPTY_POOL), CACHE);
+    dev.thinly.pdata.tx.TransactionManager tm = new dev.thinly.pdata.tx.TransactionManager(bm);
+    dev.thinly.pdata.block.ReadBlock sb =
+        bm.read(0, new dev.thinly.pdata.block.SaltedValidator("superblock", dev.thinly.pdata.codec.BlockChecksum.SUPERBLOCK_SALT));
+    SpaceMapRoot onDisk = SpaceMapRoot.decode(sb, 192);
+    assertThat(onDisk.nrAllocated()).isEqualTo(10);
+    MetadataSpaceMap sm = MetadataSpaceMap.open(tm, onDisk);
+    assertThat(sm.nrAllocated()).isEqualTo(9);
+    assertThat(sm.indexEntries()[0].nrFree()).isEqualTo(16_320 - 9);
+    assertThat(sm.indexEntries()[0].noneFreeBefore()).isEqualTo(8);
+    assertThat(sm.allocate()).hasValue(8);
+    SpaceMapRoot committed = sm.commit();
+    assertThat(committed.nrAllocated()).isEqualTo(sm.nrAllocated());
+    assertThat(SpaceMapInspector.problemsAfterCommit(sm)).isEmpty();
+  }
+
   @Test
   void decrementingAFreeBlockIsCorruption() {
     PdataFixture f = PdataFixture.create(100, CACHE);
