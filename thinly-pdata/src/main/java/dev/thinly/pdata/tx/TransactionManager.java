@@ -141,7 +141,15 @@ public final class TransactionManager {
   public void commit(BlockValidator superblockValidator, Consumer<WriteBlock> fillSuperblock) {
     writer.flushDirty();
     WriteBlock sb = writer.newBlock(0, superblockValidator);
-    fillSuperblock.accept(sb);
+    try {
+      fillSuperblock.accept(sb);
+    } catch (RuntimeException e) {
+      // a half-filled block 0 must not stay dirty: the next flushDirty would write it before the
+      // flush that makes the blocks it references durable. Nothing else is dirty at this point,
+      // so dropping the cache loses nothing.
+      writer.invalidateAll();
+      throw e;
+    }
     writer.writeAndFlush(sb);
     shadows.clear();
   }

@@ -122,6 +122,38 @@ class TransactionManagerTest {
     assertThat(f.tm().shadowCount()).isZero();
   }
 
+  /**
+   * If filling the superblock fails, the half-filled block 0 must not stay dirty: the next commit
+   * would write it with the other dirty blocks, before the flush that makes them durable.
+   */
+  @Test
+  void aFailedSuperblockFillLeavesNoDirtySuperblock() {
+    RecordingDevice dev = new RecordingDevice(new MemoryBlockDevice("m", 512L * BlockManager.BLOCK_SIZE));
+    PdataFixture f = PdataFixture.create(dev, CACHE);
+    long root = committedTree(f, 10);
+    long r = new BTree(f.tm(), ValueType.plain(8)).insertLong(root, 99, 99).root();
+    f.sm().commit();
+    assertThatThrownBy(
+            () ->
+                f.tm().commit(
+                    PdataFixture.SUPERBLOCK,
+                    sb -> {
+                      sb.putLong(64, 12345);
+                      throw new IllegalStateException("cannot encode");
+                    }))
+        .isInstanceOf(IllegalStateException.class);
+    assertThat(f.tm().dirtyBlocks()).isZero();
+    r = new BTree(f.tm(), ValueType.plain(8)).insertLong(r, 100, 100).root();
+    dev.log.clear();
+    f.commit(r);
+    int firstFlush = dev.log.indexOf("flush");
+    assertThat(dev.log.subList(0, firstFlush)).noneMatch(e -> e.startsWith("write 0 "));
+    assertThat(dev.log.subList(firstFlush, dev.log.size())).containsExactly("flush", "write 0 1", "flush");
+    PdataFixture g = f.reopen();
+    assertThat(g.committedRoots()).containsExactly(r);
+    assertThat(RefCounts.check(g, r)).isEmpty();
+  }
+
   @Test
   void abortReturnsExactlyToTheLastCommit() {
     PdataFixture f = PdataFixture.create(512, CACHE);
