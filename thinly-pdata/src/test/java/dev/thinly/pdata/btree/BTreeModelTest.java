@@ -47,6 +47,17 @@ class BTreeModelTest {
     chain.withInvariant(TreesUnderTest::checkInvariants).run();
   }
 
+  /** Data values in 1000-byte slots: shared paths three levels deep, copied leaf by leaf. */
+  @Property(tries = 30)
+  void deepDataBlockValues(@ForAll("deepDataChains") ActionChain<TreesUnderTest> chain) {
+    chain.withInvariant(TreesUnderTest::checkInvariants).run();
+  }
+
+  @Provide
+  Arbitrary<ActionChain<TreesUnderTest>> deepDataChains() {
+    return chains(true, 1000);
+  }
+
   @Provide
   Arbitrary<ActionChain<TreesUnderTest>> plainChains() {
     return chains(false, 8);

@@ -52,9 +52,6 @@ final class TreesUnderTest {
   int maxKeys;
 
   TreesUnderTest(boolean dataValues, int valueSize, long cacheBytes) {
-    if (dataValues && valueSize != 8) {
-      throw new IllegalArgumentException("data values are 8 bytes");
-    }
     this.dataValues = dataValues;
     this.valueSize = valueSize;
     this.cacheBytes = cacheBytes;
@@ -72,7 +69,7 @@ final class TreesUnderTest {
   }
 
   private BTree newBTree() {
-    ValueType vt = dataValues ? new DataBlockValues(() -> f.dataSm()) : ValueType.plain(valueSize);
+    ValueType vt = dataValues ? new DataBlockValues(() -> f.dataSm(), valueSize) : ValueType.plain(valueSize);
     return new BTree(f.tm(), vt);
   }
 

@@ -14,14 +14,27 @@ import java.util.function.Supplier;
  */
 public final class DataBlockValues implements ValueType {
   private final Supplier<? extends SpaceMap> dataSpaceMap;
+  private final int sizeBytes;
 
   public DataBlockValues(Supplier<? extends SpaceMap> dataSpaceMap) {
+    this(dataSpaceMap, 8);
+  }
+
+  /**
+   * Values of {@code sizeBytes} (at least 8) whose first 8 bytes are the data block: wide values
+   * make small trees deep.
+   */
+  public DataBlockValues(Supplier<? extends SpaceMap> dataSpaceMap, int sizeBytes) {
+    if (sizeBytes < 8) {
+      throw new IllegalArgumentException("values hold a u64 data block");
+    }
     this.dataSpaceMap = dataSpaceMap;
+    this.sizeBytes = sizeBytes;
   }
 
   @Override
   public int sizeBytes() {
-    return 8;
+    return sizeBytes;
   }
 
   @Override

@@ -32,8 +32,8 @@ import org.junit.jupiter.api.Test;
 class CrashTest {
   static final int SEEDS = Integer.getInteger("thinly.crash.seeds", 100);
   static final int CUTS_PER_SEED = 5;
-  static final int OPS = 120;
-  static final long CACHE_BYTES = 32 * 4096;
+  static final int OPS = 200;
+  static final long CACHE_BYTES = 16 * 4096;
 
   static MemoryBlockDevice device() {
     return new MemoryBlockDevice("meta", Workload.METADATA_BLOCKS * BlockManager.BLOCK_SIZE);

@@ -26,7 +26,7 @@ import java.util.TreeMap;
  */
 final class Workload {
   static final long METADATA_BLOCKS = 1024;
-  static final long DATA_BLOCKS = 3000;
+  static final long DATA_BLOCKS = 20_000;
   static final int MAX_TREES = 4;
 
   private final Random random;
@@ -74,13 +74,13 @@ final class Workload {
   void step() {
     int t = random.nextInt(roots.size());
     int op = random.nextInt(100);
-    if (op < 45) {
-      int n = 1 + (random.nextInt(10) == 0 ? random.nextInt(400) : random.nextInt(4));
+    if (op < 55) {
+      int n = 1 + (random.nextInt(5) == 0 ? random.nextInt(400) : random.nextInt(4));
       long start = random.nextInt(5000);
       for (int i = 0; i < n; i++) {
         insert(t, start + i);
       }
-    } else if (op < 60) {
+    } else if (op < 72) {
       TreeMap<Long, Long> m = models.get(t);
       if (!m.isEmpty()) {
         Long ceiling = m.ceilingKey((long) random.nextInt(5000));
@@ -88,21 +88,21 @@ final class Workload {
         roots.set(t, tree.remove(roots.get(t), k).root());
         m.remove(k);
       }
-    } else if (op < 68) {
+    } else if (op < 80) {
       long begin = random.nextInt(5000);
       long end = begin + random.nextInt(random.nextBoolean() ? 50 : 1500);
       roots.set(t, tree.removeRange(roots.get(t), begin, end).root());
       models.get(t).subMap(begin, end).clear();
-    } else if (op < 74 && roots.size() < MAX_TREES) {
+    } else if (op < 86 && roots.size() < MAX_TREES) {
       f.tm().inc(roots.get(t));
       roots.add(roots.get(t));
       models.add(new TreeMap<>(models.get(t)));
-    } else if (op < 78 && roots.size() > 1) {
+    } else if (op < 90 && roots.size() > 1) {
       tree.deleteTree(roots.remove(t));
       models.remove(t);
-    } else if (op < 82) {
+    } else if (op < 95) {
       f.tm().writeBackIfOverCapacity();
-    } else if (op < 92) {
+    } else {
       commit();
     }
   }
