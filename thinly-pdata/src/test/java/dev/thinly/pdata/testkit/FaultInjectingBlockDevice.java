@@ -22,7 +22,8 @@ import java.util.Random;
  * <p>Faults: an I/O error at the n-th write or flush ({@link #failWriteAt}, {@link #failFlushAt}),
  * optionally sticky (the device stays dead, like a pulled cable), and a power cut at the n-th
  * operation ({@link #powerCutAt}), which throws {@link PowerCut} out of the workload at exactly
- * that write/flush boundary so the test can {@link #crash} there.
+ * that write/flush boundary so the test can {@link #crash} there. Devices of one machine share a
+ * {@link PowerSupply}: one cut stops them all, and each is then crashed.
  *
  * <p>Thread-safe (every method is synchronized), so it also serves concurrent workloads.
  */
@@ -33,6 +34,38 @@ public final class FaultInjectingBlockDevice implements BlockDevice {
 
     PowerCut(long op) {
       super("power cut before operation " + op);
+    }
+  }
+
+  /**
+   * The operation counter and power-cut point, shared by every device on one machine (a pool's
+   * metadata and data devices) so that one cut stops them all at a single point of the combined
+   * sequence of operations.
+   */
+  public static final class PowerSupply {
+    private long ops;
+    private long cutAt = -1;
+
+    /** The {@code n}-th operation (1-based) on any device of this supply fails, and all after it. */
+    public synchronized PowerSupply cutAt(long n) {
+      cutAt = n;
+      return this;
+    }
+
+    /** Operations so far on all devices of this supply. */
+    public synchronized long operations() {
+      return ops;
+    }
+
+    public synchronized boolean isCut() {
+      return cutAt > 0 && ops >= cutAt;
+    }
+
+    synchronized void beginOp() {
+      ops++;
+      if (cutAt > 0 && ops >= cutAt) {
+        throw new PowerCut(ops);
+      }
     }
   }
 
@@ -58,13 +91,12 @@ public final class FaultInjectingBlockDevice implements BlockDevice {
 
   private final BlockDevice inner;
   private final Random random;
+  private final PowerSupply power;
   private final List<PendingWrite> pending = new ArrayList<>();
   private long writes;
   private long flushes;
-  private long ops;
   private long failWriteAt = -1;
   private long failFlushAt = -1;
-  private long powerCutAt = -1;
   private boolean sticky;
   private boolean dead;
   private boolean crashed;
@@ -74,8 +106,18 @@ public final class FaultInjectingBlockDevice implements BlockDevice {
    * random choice of {@link #crash}, so a failing case can be replayed.
    */
   public FaultInjectingBlockDevice(BlockDevice inner, long seed) {
+    this(inner, seed, new PowerSupply());
+  }
+
+  /** Like {@link #FaultInjectingBlockDevice(BlockDevice, long)}, on a shared power supply. */
+  public FaultInjectingBlockDevice(BlockDevice inner, long seed, PowerSupply power) {
     this.inner = inner;
     this.random = new Random(seed);
+    this.power = power;
+  }
+
+  public PowerSupply power() {
+    return power;
   }
 
   /** The {@code n}-th write from the start (1-based, counting writes and discards) fails. */
@@ -101,7 +143,7 @@ public final class FaultInjectingBlockDevice implements BlockDevice {
    * PowerCut} without taking effect, and so does everything after it.
    */
   public synchronized FaultInjectingBlockDevice powerCutAt(long n) {
-    powerCutAt = n;
+    power.cutAt(n);
     return this;
   }
 
@@ -115,9 +157,12 @@ public final class FaultInjectingBlockDevice implements BlockDevice {
     return flushes;
   }
 
-  /** Writes, discards and flushes so far: the numbering {@link #powerCutAt} uses. */
-  public synchronized long operations() {
-    return ops;
+  /**
+   * Writes, discards and flushes so far on this device's power supply: the numbering {@link
+   * #powerCutAt} uses.
+   */
+  public long operations() {
+    return power.operations();
   }
 
   /** Writes and discards not yet made durable by a flush. */
@@ -125,8 +170,8 @@ public final class FaultInjectingBlockDevice implements BlockDevice {
     return pending.size();
   }
 
-  public synchronized boolean powerWasCut() {
-    return powerCutAt > 0 && ops >= powerCutAt;
+  public boolean powerWasCut() {
+    return power.isCut();
   }
 
   public BlockDevice inner() {
@@ -299,10 +344,7 @@ public final class FaultInjectingBlockDevice implements BlockDevice {
   }
 
   private void beginOp() {
-    ops++;
-    if (powerCutAt > 0 && ops >= powerCutAt) {
-      throw new PowerCut(ops);
-    }
+    power.beginOp();
   }
 
   private void fail(long offsetBytes, String what) {

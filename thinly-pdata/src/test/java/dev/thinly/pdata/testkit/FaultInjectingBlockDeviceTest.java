@@ -130,6 +130,21 @@ class FaultInjectingBlockDeviceTest {
   }
 
   @Test
+  void devicesOnOnePowerSupplyStopTogether() {
+    FaultInjectingBlockDevice.PowerSupply power = new FaultInjectingBlockDevice.PowerSupply().cutAt(4);
+    FaultInjectingBlockDevice meta = new FaultInjectingBlockDevice(new MemoryBlockDevice("meta", 1 << 16), 1, power);
+    FaultInjectingBlockDevice data = new FaultInjectingBlockDevice(new MemoryBlockDevice("data", 1 << 16), 2, power);
+    data.write(0, ByteBuffer.wrap(fill(10, 1)));
+    data.flush();
+    meta.write(0, ByteBuffer.wrap(fill(10, 2)));
+    assertThatThrownBy(meta::flush).isInstanceOf(FaultInjectingBlockDevice.PowerCut.class);
+    assertThatThrownBy(() -> data.write(0, ByteBuffer.wrap(fill(10, 3)))).isInstanceOf(FaultInjectingBlockDevice.PowerCut.class);
+    assertThat(meta.operations()).isEqualTo(data.operations());
+    assertThat(read(data.crash(CrashPolicy.LOSE_ALL), 0, 10)).containsOnly(1);
+    assertThat(read(meta.crash(CrashPolicy.LOSE_ALL), 0, 10)).containsOnly(0);
+  }
+
+  @Test
   void powerCutStopsAtTheChosenOperation() {
     FaultInjectingBlockDevice d = new FaultInjectingBlockDevice(new MemoryBlockDevice("m", 1 << 16), 1).powerCutAt(3);
     d.write(0, ByteBuffer.wrap(fill(10, 1)));
