@@ -122,8 +122,8 @@ public final class ThinPool implements AutoCloseable {
       lock.previousOwner()
           .ifPresent(o -> options.events().info("took over the lock left by " + o + ", which is no longer running"));
       PoolConfig config = PoolConfig.read(configFile);
-      BlockDevice meta = FileBlockDevice.open(devicePath(dir, config.metadataDevice(), "metadata"));
-      BlockDevice data = FileBlockDevice.open(devicePath(dir, config.dataDevice(), "data"));
+      BlockDevice meta = options.devices().open(devicePath(dir, config.metadataDevice(), "metadata"));
+      BlockDevice data = options.devices().open(devicePath(dir, config.dataDevice(), "data"));
       PoolMetadata pm = PoolMetadata.open(meta, options.cacheBytes(), false);
       if (pm.dataBlockSizeSectors() * 512 != config.blockSizeBytes()) {
         throw new CorruptMetadataException(

@@ -5,6 +5,7 @@ import dev.thinly.pdata.error.BusyException;
 import dev.thinly.pdata.error.CorruptMetadataException;
 import dev.thinly.pdata.error.InvalidRequestException;
 import dev.thinly.pdata.error.NotFoundException;
+import dev.thinly.pdata.error.ReadOnlyException;
 import dev.thinly.thin.format.BlockTime;
 import dev.thinly.thin.metadata.PoolMetadata;
 import java.time.Instant;
@@ -150,6 +151,9 @@ final class VolumeCatalog {
   synchronized VolumeInfo resize(String name, long sizeBytes) {
     VolumeInfo v = info(name);
     checkSize(sizeBytes);
+    if (v.readOnly()) {
+      throw new ReadOnlyException("volume " + name, "a read-only snapshot keeps its size");
+    }
     VolumeState s = state(name);
     long bs = pool.config().blockSizeBytes();
     s.quiesce.writeLock().lock();
