@@ -1,6 +1,7 @@
 package dev.thinly.pdata.block;
 
 import dev.thinly.pdata.error.CorruptMetadataException;
+import dev.thinly.pdata.error.ReadOnlyException;
 import dev.thinly.pdata.io.BlockDevice;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -23,9 +24,17 @@ import java.util.concurrent.atomic.LongAdder;
  * per-block locks.
  *
  * <p>Memory: the cache holds at most {@code cacheBytes} of blocks, except that dirty blocks stay
- * until the writer calls {@link Writer#writeBackIfOverCapacity()} at a point where it holds no
- * writable block. Evicting a clean block never loses anything; a reader that still holds an evicted
- * block keeps a valid, unchanging copy.
+ * until they are written: at a commit ({@link Writer#flushDirty}, after which the cache is trimmed
+ * to its capacity again) or when the writer calls {@link Writer#writeBackIfOverCapacity()} at a
+ * point where it holds no writable block. While dirty blocks overfill the cache, clean ones are kept
+ * to about an eighth of the capacity. So the cache stays within capacity plus the dirty blocks of
+ * the current transaction. Evicting a clean block never loses anything; a reader that still holds
+ * an evicted block keeps a valid, unchanging copy. A block the writer holds is always the cached
+ * instance (eviction makes room before a block is added, never by dropping the block being added).
+ *
+ * <p>Failures: a failed write or flush makes the manager read-only ({@link #isReadOnly()}); every
+ * later write then throws {@link ReadOnlyException}, so nothing more reaches a device whose state is
+ * unknown. Reads keep working; the owner reopens the metadata to continue.
  */
 public final class BlockManager implements AutoCloseable {
   /** Metadata block size in bytes: fixed by the format. */
@@ -41,7 +50,10 @@ public final class BlockManager implements AutoCloseable {
   private final LongAdder deviceReads = new LongAdder();
   private final LongAdder deviceWrites = new LongAdder();
   private final Object evictLock = new Object();
+  /** Size of the writer's dirty map, readable by readers that evict. */
+  private volatile int dirtyCount;
   private volatile boolean readOnly;
+  private volatile String readOnlyReason = "";
 
   public BlockManager(BlockDevice device, long cacheBytes) {
     this.device = device;
@@ -88,14 +100,11 @@ public final class BlockManager implements AutoCloseable {
     deviceReads.increment();
     validator.check(blocknr, data);
     CachedBlock fresh = new CachedBlock(blocknr, data, validator);
+    // make room first: evicting after the insert could evict the block being returned, and a
+    // block the writer then locks must be the cached one, or its changes are lost
+    makeRoom();
     CachedBlock raced = cache.putIfAbsent(blocknr, fresh);
-    if (raced != null) {
-      return raced;
-    }
-    if (cache.size() > capacityBlocks) {
-      evictClean();
-    }
-    return fresh;
+    return raced != null ? raced : fresh;
   }
 
   /** Reads a block without validation, for repair tools and diagnostics only. */
@@ -130,6 +139,11 @@ public final class BlockManager implements AutoCloseable {
 
   /** After this, the writer refuses to write anything (fail-safe mode after an I/O error). */
   public void setReadOnly() {
+    setReadOnly("set read-only by its owner");
+  }
+
+  private void setReadOnly(String reason) {
+    readOnlyReason = reason;
     readOnly = true;
   }
 
@@ -137,13 +151,29 @@ public final class BlockManager implements AutoCloseable {
     return readOnly;
   }
 
-  /** Second-chance eviction of clean blocks down to 7/8 of capacity. */
+  /**
+   * Evicts clean blocks if the cache is full and holds a worthwhile number of them. Dirty blocks
+   * cannot be evicted, so when they fill the cache the clean ones are only trimmed once they exceed
+   * an eighth of the capacity: that bounds the scans a long transaction causes.
+   */
+  private void makeRoom() {
+    int size = cache.size();
+    if (size >= capacityBlocks && size - dirtyCount > capacityBlocks / 8) {
+      evictClean();
+    }
+  }
+
+  /**
+   * Second-chance eviction of clean blocks down to 7/8 of capacity, or until few clean blocks are
+   * left.
+   */
   private void evictClean() {
     synchronized (evictLock) {
       int target = capacityBlocks - capacityBlocks / 8;
-      for (int pass = 0; pass < 2 && cache.size() > target; pass++) {
+      int cleanFloor = capacityBlocks / 16;
+      for (int pass = 0; pass < 2 && over(target, cleanFloor); pass++) {
         Iterator<CachedBlock> it = cache.values().iterator();
-        while (it.hasNext() && cache.size() > target) {
+        while (it.hasNext() && over(target, cleanFloor)) {
           CachedBlock b = it.next();
           if (b.dirty) {
             continue;
@@ -156,6 +186,11 @@ public final class BlockManager implements AutoCloseable {
         }
       }
     }
+  }
+
+  private boolean over(int target, int cleanFloor) {
+    int size = cache.size();
+    return size > target && size - dirtyCount > cleanFloor;
   }
 
   /**
@@ -182,7 +217,7 @@ public final class BlockManager implements AutoCloseable {
 
     private void checkWritable() {
       if (readOnly) {
-        throw new IllegalStateException("metadata is read-only after an earlier failure");
+        throw new ReadOnlyException("metadata on " + device.name(), readOnlyReason);
       }
     }
 
@@ -194,8 +229,9 @@ public final class BlockManager implements AutoCloseable {
       CachedBlock b = new CachedBlock(blocknr, data, validator);
       b.dirty = true;
       b.referenced = true;
+      makeRoom();
       cache.put(blocknr, b);
-      dirty.put(blocknr, b);
+      markDirty(b);
       return b;
     }
 
@@ -215,15 +251,34 @@ public final class BlockManager implements AutoCloseable {
       CachedBlock b = (CachedBlock) read(blocknr, validator);
       if (!b.dirty) {
         b.dirty = true;
-        dirty.put(blocknr, b);
+        markDirty(b);
       }
       return b;
     }
 
-    /** Writes every dirty block, in location order, then flushes the device. */
+    private void markDirty(CachedBlock b) {
+      dirty.put(b.blocknr, b);
+      dirtyCount = dirty.size();
+    }
+
+    /**
+     * Writes every dirty block, in location order, then flushes the device. Afterwards the cache is
+     * trimmed to its capacity again.
+     */
     public void flushDirty() {
       writeBack(dirtySnapshot());
-      device.flush();
+      flushDevice();
+      makeRoom();
+    }
+
+    private void flushDevice() {
+      try {
+        device.flush();
+      } catch (RuntimeException e) {
+        // what reached the media is unknown now: only a reopen can tell
+        setReadOnly("flushing " + device.name() + " failed: " + e.getMessage());
+        throw e;
+      }
     }
 
     /**
@@ -234,7 +289,7 @@ public final class BlockManager implements AutoCloseable {
       checkWritable();
       CachedBlock b = (CachedBlock) block;
       writeBack(List.of(b));
-      device.flush();
+      flushDevice();
     }
 
     /**
@@ -253,6 +308,7 @@ public final class BlockManager implements AutoCloseable {
     /** Forgets every cached block, dirty or not (abort: reload from the committed state). */
     public void invalidateAll() {
       dirty.clear();
+      dirtyCount = 0;
       cache.clear();
     }
 
@@ -293,6 +349,7 @@ public final class BlockManager implements AutoCloseable {
         b.dirty = false;
         dirty.remove(b.blocknr);
       }
+      dirtyCount = dirty.size();
     }
 
     private void writeBatch(ByteBuffer batch, long startBlock, int nrBlocks) {
@@ -300,7 +357,7 @@ public final class BlockManager implements AutoCloseable {
       try {
         device.write(startBlock * BLOCK_SIZE, batch);
       } catch (RuntimeException e) {
-        readOnly = true;
+        setReadOnly("writing " + device.name() + " failed: " + e.getMessage());
         throw e;
       }
       deviceWrites.add(nrBlocks);

@@ -11,6 +11,7 @@ import java.util.Arrays;
 public final class MemoryBlockDevice implements BlockDevice {
   private static final int PAGE_SHIFT = 16;
   private static final int PAGE_BYTES = 1 << PAGE_SHIFT;
+  private static final byte[] ZEROS = new byte[PAGE_BYTES];
 
   private final String name;
   private byte[][] pages;
@@ -52,9 +53,7 @@ public final class MemoryBlockDevice implements BlockDevice {
       int n = Math.min(dst.remaining(), PAGE_BYTES - inPage);
       byte[] p = pages[page];
       if (p == null) {
-        for (int i = 0; i < n; i++) {
-          dst.put((byte) 0);
-        }
+        dst.put(ZEROS, 0, n); // an unwritten page reads as zeros
       } else {
         dst.put(p, inPage, n);
       }

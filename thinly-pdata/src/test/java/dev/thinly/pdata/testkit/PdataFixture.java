@@ -6,23 +6,41 @@ import dev.thinly.pdata.block.SaltedValidator;
 import dev.thinly.pdata.codec.BlockChecksum;
 import dev.thinly.pdata.io.BlockDevice;
 import dev.thinly.pdata.io.MemoryBlockDevice;
+import dev.thinly.pdata.spacemap.disk.DiskSpaceMap;
 import dev.thinly.pdata.spacemap.disk.MetadataSpaceMap;
 import dev.thinly.pdata.spacemap.disk.SpaceMapRoot;
 import dev.thinly.pdata.tx.TransactionManager;
 
 /**
- * A minimal persistent-data "pool" for tests of the lower layers: a metadata space map plus up to
- * 400 tree roots recorded in a test superblock (offset 64: metadata space-map root; offset 96: the
- * number of roots; offset 104: the roots).
+ * A minimal persistent-data "pool" for tests of the lower layers: a metadata space map, an
+ * optional data space map, and up to 400 tree roots, recorded in a test superblock:
+ *
+ * <pre>
+ * offset size field
+ *     64   32 metadata space-map root
+ *     96    4 number of tree roots
+ *    104  8*n tree roots
+ *   3584   32 data space-map root (all zero: none)
+ * </pre>
+ *
+ * Commits follow the kernel's order: data space map, metadata space map, dirty blocks + flush,
+ * superblock + flush. {@link #abort} is the pool's abort path (same block manager, caches
+ * invalidated, space maps reopened); {@link #reopen} is a restart (new block manager).
  */
 public final class PdataFixture {
   public static final SaltedValidator SUPERBLOCK =
       new SaltedValidator("test superblock", BlockChecksum.SUPERBLOCK_SALT);
+  public static final int MAX_ROOTS = 400;
+  private static final int SM_ROOT = 64;
+  private static final int NR_ROOTS = 96;
+  private static final int ROOTS = 104;
+  private static final int DATA_SM_ROOT = 3584;
 
-  public final BlockDevice device;
-  public final BlockManager bm;
-  public final TransactionManager tm;
-  public final MetadataSpaceMap sm;
+  private final BlockDevice device;
+  private final BlockManager bm;
+  private final TransactionManager tm;
+  private MetadataSpaceMap sm;
+  private DiskSpaceMap dataSm;
   private long[] committedRoots = new long[0];
 
   private PdataFixture(BlockDevice device, long cacheBytes, boolean format) {
@@ -32,13 +50,19 @@ public final class PdataFixture {
     if (format) {
       this.sm = MetadataSpaceMap.format(tm, bm.nrBlocks());
     } else {
-      ReadBlock sb = bm.read(0, SUPERBLOCK);
-      this.sm = MetadataSpaceMap.open(tm, SpaceMapRoot.decode(sb, 64));
-      int n = sb.getInt(96);
-      committedRoots = new long[n];
-      for (int i = 0; i < n; i++) {
-        committedRoots[i] = sb.getLong(104 + 8 * i);
-      }
+      load();
+    }
+  }
+
+  private void load() {
+    ReadBlock sb = bm.read(0, SUPERBLOCK);
+    sm = MetadataSpaceMap.open(tm, SpaceMapRoot.decode(sb, SM_ROOT));
+    SpaceMapRoot dataRoot = SpaceMapRoot.decode(sb, DATA_SM_ROOT);
+    dataSm = dataRoot.bitmapRoot() == 0 ? null : DiskSpaceMap.open(tm, dataRoot);
+    int n = sb.getInt(NR_ROOTS);
+    committedRoots = new long[n];
+    for (int i = 0; i < n; i++) {
+      committedRoots[i] = sb.getLong(ROOTS + 8 * i);
     }
   }
 
@@ -47,6 +71,7 @@ public final class PdataFixture {
     return create(new MemoryBlockDevice("meta", nrBlocks * BlockManager.BLOCK_SIZE), cacheBytes);
   }
 
+  /** Formats {@code device} (nothing is committed until {@link #commit}). */
   public static PdataFixture create(BlockDevice device, long cacheBytes) {
     return new PdataFixture(device, cacheBytes, true);
   }
@@ -56,18 +81,56 @@ public final class PdataFixture {
     return new PdataFixture(device, cacheBytes, false);
   }
 
+  public BlockDevice device() {
+    return device;
+  }
+
+  public BlockManager bm() {
+    return bm;
+  }
+
+  public TransactionManager tm() {
+    return tm;
+  }
+
+  public MetadataSpaceMap sm() {
+    return sm;
+  }
+
+  /** The data space map, or null if none was created. */
+  public DiskSpaceMap dataSm() {
+    return dataSm;
+  }
+
+  /** Creates the data space map in the current transaction. */
+  public DiskSpaceMap createDataSpaceMap(long nrDataBlocks) {
+    if (dataSm != null) {
+      throw new IllegalStateException("the fixture has a data space map already");
+    }
+    dataSm = DiskSpaceMap.create(tm, nrDataBlocks);
+    return dataSm;
+  }
+
   /** Commits with the given tree roots. */
   public void commit(long... roots) {
+    if (roots.length > MAX_ROOTS) {
+      throw new IllegalArgumentException("at most " + MAX_ROOTS + " roots");
+    }
+    SpaceMapRoot dataRoot = dataSm == null ? new SpaceMapRoot(0, 0, 0, 0) : dataSm.commit();
     SpaceMapRoot smRoot = sm.commit();
     tm.commit(
         SUPERBLOCK,
         sb -> {
-          smRoot.encode(sb, 64);
-          sb.putInt(96, roots.length);
+          smRoot.encode(sb, SM_ROOT);
+          sb.putInt(NR_ROOTS, roots.length);
           for (int i = 0; i < roots.length; i++) {
-            sb.putLong(104 + 8 * i, roots[i]);
+            sb.putLong(ROOTS + 8 * i, roots[i]);
           }
+          dataRoot.encode(sb, DATA_SM_ROOT);
         });
+    if (dataSm != null) {
+      dataSm.endTransaction();
+    }
     sm.endTransaction();
     committedRoots = roots.clone();
   }
@@ -77,7 +140,13 @@ public final class PdataFixture {
     return committedRoots.clone();
   }
 
-  /** A new fixture over the same device, at the last commit (the abort path). */
+  /** Forgets the current transaction (the pool's abort): back to the last commit. */
+  public void abort() {
+    tm.abort();
+    load();
+  }
+
+  /** A new fixture over the same device, at the last commit (a restart). */
   public PdataFixture reopen() {
     return open(device, bm.capacityBlocks() * (long) BlockManager.BLOCK_SIZE);
   }
