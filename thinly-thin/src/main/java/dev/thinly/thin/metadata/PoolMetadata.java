@@ -207,6 +207,7 @@ public final class PoolMetadata implements AutoCloseable {
     mappingRoot = topTree.insertLong(mappingRoot, thinId, subtree).root();
     devices.put(thinId, new DeviceDetails(0, transactionId, time, time));
     changed = true;
+    boundDirtyBlocks();
   }
 
   /**
@@ -224,6 +225,7 @@ public final class PoolMetadata implements AutoCloseable {
     devices.put(thinId, new DeviceDetails(origin.mappedBlocks(), transactionId, time, time));
     devices.put(originId, origin.withSnapshottedTime(time));
     changed = true;
+    boundDirtyBlocks();
   }
 
   /**
@@ -237,6 +239,7 @@ public final class PoolMetadata implements AutoCloseable {
     detailsRoot = detailsTree.remove(detailsRoot, thinId).root();
     devices.remove(thinId);
     changed = true;
+    boundDirtyBlocks();
   }
 
   public boolean exists(long thinId) {
@@ -355,6 +358,7 @@ public final class PoolMetadata implements AutoCloseable {
       adjustMapped(thinId, 1);
     }
     changed = true;
+    boundDirtyBlocks();
     return added[0];
   }
 
@@ -383,6 +387,7 @@ public final class PoolMetadata implements AutoCloseable {
             });
     adjustMapped(thinId, -removed[0]);
     changed = true;
+    boundDirtyBlocks();
     return removed[0];
   }
 
@@ -430,6 +435,7 @@ public final class PoolMetadata implements AutoCloseable {
     OptionalLong b = dataSm.allocate();
     if (b.isPresent()) {
       changed = true;
+      boundDirtyBlocks();
     }
     return b;
   }
@@ -617,9 +623,23 @@ public final class PoolMetadata implements AutoCloseable {
     return readOnly;
   }
 
+  /** Reads a btree node of this metadata (for tools and tests that walk trees themselves). */
+  public ReadBlock blockManagerRead(long blocknr) {
+    return tm.read(blocknr, NodeValidator.INSTANCE);
+  }
+
   /** The block manager, for I/O statistics. */
   public BlockManager blockManager() {
     return bm;
+  }
+
+  /**
+   * Writes dirty blocks back early when the cache is full, so a long transaction (a bulk load, a
+   * huge discard) never needs its metadata in the heap. Safe: they are blocks of this transaction,
+   * which the committed superblock does not reference.
+   */
+  private void boundDirtyBlocks() {
+    tm.writeBackIfOverCapacity();
   }
 
   private void checkWritable() {
