@@ -1,9 +1,11 @@
 package dev.thinly.cli;
 
+import dev.thinly.pdata.error.BusyException;
 import dev.thinly.pdata.error.ClosedException;
 import dev.thinly.pdata.error.CorruptMetadataException;
 import dev.thinly.pdata.error.InvalidRequestException;
 import dev.thinly.pdata.error.NoSpaceException;
+import dev.thinly.pdata.error.NotFoundException;
 import dev.thinly.pdata.error.ReadOnlyException;
 import dev.thinly.pdata.error.StorageIoException;
 import java.io.PrintWriter;

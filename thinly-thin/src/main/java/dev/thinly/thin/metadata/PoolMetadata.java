@@ -56,6 +56,8 @@ public final class PoolMetadata implements AutoCloseable {
   private final BTree detailsTree;
   private final DeviceTable devices;
   private final LongHashSet freedDataBlocks = new LongHashSet();
+  /** Data blocks that lost a reference in this transaction and still have some. */
+  private final LongHashSet decreasedDataBlocks = new LongHashSet();
 
   private MetadataSpaceMap metadataSm;
   private DiskSpaceMap dataSm;
@@ -147,6 +149,7 @@ public final class PoolMetadata implements AutoCloseable {
     flags = committed.flags();
     devices.clear();
     freedDataBlocks.clear();
+    decreasedDataBlocks.clear();
     changed = false;
   }
 
@@ -174,6 +177,7 @@ public final class PoolMetadata implements AutoCloseable {
     dataSm.endTransaction();
     metadataSm.endTransaction();
     committed = sb;
+    decreasedDataBlocks.clear();
     devices.markClean();
     changed = false;
   }
@@ -203,6 +207,7 @@ public final class PoolMetadata implements AutoCloseable {
     mappingRoot = topTree.insertLong(mappingRoot, thinId, subtree).root();
     devices.put(thinId, new DeviceDetails(0, transactionId, time, time));
     changed = true;
+    boundDirtyBlocks();
   }
 
   /**
@@ -220,6 +225,7 @@ public final class PoolMetadata implements AutoCloseable {
     devices.put(thinId, new DeviceDetails(origin.mappedBlocks(), transactionId, time, time));
     devices.put(originId, origin.withSnapshottedTime(time));
     changed = true;
+    boundDirtyBlocks();
   }
 
   /**
@@ -233,6 +239,7 @@ public final class PoolMetadata implements AutoCloseable {
     detailsRoot = detailsTree.remove(detailsRoot, thinId).root();
     devices.remove(thinId);
     changed = true;
+    boundDirtyBlocks();
   }
 
   public boolean exists(long thinId) {
@@ -286,18 +293,25 @@ public final class PoolMetadata implements AutoCloseable {
   }
 
   /**
-   * Looks a block up for writing: the mapping, and whether its data block is referenced by this
-   * device alone, decided exactly from the reference counts: every node on the path from the
-   * device's subtree root to the leaf has one reference and the data block has one. (A node shared
-   * with a snapshot or the held metadata snapshot makes everything below it shared; a leaf copied
-   * when sharing broke holds its own reference on each data block, so the data count alone tells
-   * whether another leaf still maps the block.)
+   * Looks a block up for writing: the mapping, and whether its data block may be written in place,
+   * decided exactly from the reference counts:
+   *
+   * <ul>
+   *   <li>every node on the path from the device's subtree root to the leaf, and the data block,
+   *       has one reference now (a node shared with a snapshot, or with the held metadata snapshot,
+   *       makes everything below it shared; a leaf copied when sharing broke holds its own
+   *       reference on each data block, so the data count tells whether another leaf maps it);
+   *   <li>and none of them lost a reference in this transaction: such a block may still be
+   *       reachable from another device in the last committed state (say the other device broke
+   *       sharing a moment ago), and after a crash that state is what the pool returns to, so the
+   *       block must stay as it was until the next commit.
+   * </ul>
    */
   public WriteTarget lookupForWrite(long thinId, long thinBlock) {
     long block = subtreeRoot(thinId);
     boolean exclusive = true;
     for (int depth = 0; ; depth++) {
-      exclusive &= metadataSm.count(block) == 1;
+      exclusive &= metadataSm.count(block) == 1 && !metadataSm.decreasedThisTransaction(block);
       ReadBlock n = tm.read(block, NodeValidator.INSTANCE);
       int i = Node.lowerBound(n, thinBlock);
       if (i < 0) {
@@ -308,7 +322,8 @@ public final class PoolMetadata implements AutoCloseable {
           return WriteTarget.UNMAPPED;
         }
         long blockTime = n.getLong(Node.valueOffset(n, i));
-        exclusive &= dataSm.count(BlockTime.dataBlock(blockTime)) == 1;
+        long dataBlock = BlockTime.dataBlock(blockTime);
+        exclusive &= dataSm.count(dataBlock) == 1 && !decreasedDataBlocks.contains(dataBlock);
         return new WriteTarget(blockTime, exclusive);
       }
       if (depth > 64) {
@@ -343,6 +358,7 @@ public final class PoolMetadata implements AutoCloseable {
       adjustMapped(thinId, 1);
     }
     changed = true;
+    boundDirtyBlocks();
     return added[0];
   }
 
@@ -371,6 +387,7 @@ public final class PoolMetadata implements AutoCloseable {
             });
     adjustMapped(thinId, -removed[0]);
     changed = true;
+    boundDirtyBlocks();
     return removed[0];
   }
 
@@ -418,6 +435,7 @@ public final class PoolMetadata implements AutoCloseable {
     OptionalLong b = dataSm.allocate();
     if (b.isPresent()) {
       changed = true;
+      boundDirtyBlocks();
     }
     return b;
   }
@@ -427,6 +445,8 @@ public final class PoolMetadata implements AutoCloseable {
     dataSm.dec(dataBlock);
     if (dataSm.count(dataBlock) == 0) {
       freedDataBlocks.add(dataBlock);
+    } else {
+      decreasedDataBlocks.add(dataBlock);
     }
     changed = true;
   }
@@ -603,9 +623,23 @@ public final class PoolMetadata implements AutoCloseable {
     return readOnly;
   }
 
+  /** Reads a btree node of this metadata (for tools and tests that walk trees themselves). */
+  public ReadBlock blockManagerRead(long blocknr) {
+    return tm.read(blocknr, NodeValidator.INSTANCE);
+  }
+
   /** The block manager, for I/O statistics. */
   public BlockManager blockManager() {
     return bm;
+  }
+
+  /**
+   * Writes dirty blocks back early when the cache is full, so a long transaction (a bulk load, a
+   * huge discard) never needs its metadata in the heap. Safe: they are blocks of this transaction,
+   * which the committed superblock does not reference.
+   */
+  private void boundDirtyBlocks() {
+    tm.writeBackIfOverCapacity();
   }
 
   private void checkWritable() {

@@ -34,6 +34,8 @@ public final class MetadataSpaceMap extends BitmapCounts implements SpaceMap {
   private boolean indexShadowed;
   private final LongLongHashMap overlay = new LongLongHashMap();
   private final LongHashSet pending = new LongHashSet();
+  /** Blocks whose count went down in this transaction and is still above zero. */
+  private final LongHashSet decreased = new LongHashSet();
   private long allocatedNow;
   private long cursor;
 
@@ -189,6 +191,9 @@ public final class MetadataSpaceMap extends BitmapCounts implements SpaceMap {
       throw new CorruptMetadataException(block, what(), "decrement of a free metadata block");
     }
     setCount(block, c - 1);
+    if (c > 1) {
+      decreased.add(block);
+    }
   }
 
   @Override
@@ -295,11 +300,22 @@ public final class MetadataSpaceMap extends BitmapCounts implements SpaceMap {
     return new SpaceMapRoot(nrBlocks, allocatedNow, indexBlock, refCountRoot);
   }
 
+  /**
+   * True if the block lost a reference in this transaction and still has some: the last commit may
+   * reference it from places the current transaction no longer does (a node or value that was
+   * shared when the transaction began). Writers use this to avoid modifying in place anything the
+   * committed state can still reach.
+   */
+  public boolean decreasedThisTransaction(long block) {
+    return decreased.contains(block);
+  }
+
   /** The superblock with this map's root is durable: the current state becomes the committed one. */
   public void endTransaction() {
     committedEntries = current.clone();
     committedRefCountRoot = refCountRoot;
     overlay.clear();
+    decreased.clear();
     pending.clear();
     indexShadowed = false;
   }

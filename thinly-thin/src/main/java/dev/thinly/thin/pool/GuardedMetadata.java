@@ -1,0 +1,224 @@
+package dev.thinly.thin.pool;
+
+import dev.thinly.pdata.error.InvalidRequestException;
+import dev.thinly.pdata.error.NoSpaceException;
+import dev.thinly.pdata.error.ReadOnlyException;
+import dev.thinly.pdata.error.ThinlyException;
+import dev.thinly.pdata.io.BlockDevice;
+import dev.thinly.thin.metadata.MetadataStateException;
+import dev.thinly.thin.metadata.PoolMetadata;
+import dev.thinly.thin.metadata.ThinDeviceException;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * The pool's metadata behind one read-write lock, with the pool's failure discipline (spec 7.8):
+ * a metadata operation that fails half-way aborts the transaction, marks the metadata as needing a
+ * check and leaves the pool read-only, so a bug or an I/O error never gets committed.
+ *
+ * <p>Lookups take the read lock; anything that changes metadata, and the commit, take the write
+ * lock. Data I/O never happens under this lock, except the data-device flush that must precede a
+ * commit.
+ */
+final class GuardedMetadata {
+  private final PoolMetadata pm;
+  private final BlockDevice dataDevice;
+  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+  private final ReadEpochs epochs = new ReadEpochs();
+  private final PoolEvents events;
+  /** Completed data writes; a commit skips its second data flush if none happened meanwhile. */
+  private final LongAdder dataWrites = new LongAdder();
+  private volatile PoolMode mode;
+  private volatile String modeReason = "";
+  private volatile boolean closed;
+
+  GuardedMetadata(PoolMetadata pm, BlockDevice dataDevice, PoolEvents events) {
+    this.pm = pm;
+    this.dataDevice = dataDevice;
+    this.events = events;
+    this.mode = pm.needsCheck() ? PoolMode.NEEDS_CHECK : PoolMode.RW;
+    if (pm.needsCheck()) {
+      modeReason = "the metadata is marked as needing a check";
+    }
+  }
+
+  /** Runs a lookup under the read lock. */
+  <T> T read(Function<PoolMetadata, T> fn) {
+    lock.readLock().lock();
+    try {
+      return fn.apply(pm);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /**
+   * Runs a lookup under the read lock and enters a read epoch before releasing it: the data blocks
+   * found stay unreleased until {@link ReadEpochs#exit} with the returned token.
+   */
+  int readAndEnter(Consumer<PoolMetadata> fn) {
+    lock.readLock().lock();
+    try {
+      fn.accept(pm);
+      return epochs.enter();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  void exitRead(int token) {
+    epochs.exit(token);
+  }
+
+  /** Runs a metadata change under the write lock; see the class comment for failures. */
+  <T> T write(Function<PoolMetadata, T> fn) {
+    lock.writeLock().lock();
+    try {
+      checkWritable();
+      return guarded(fn);
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** Like {@link #write} for callers that already hold the write lock. */
+  <T> T guarded(Function<PoolMetadata, T> fn) {
+    try {
+      return fn.apply(pm);
+    } catch (ThinDeviceException | InvalidRequestException e) {
+      throw e; // checked before anything changed
+    } catch (MetadataStateException e) {
+      if (e.kind() == MetadataStateException.Kind.TRANSACTION_ID_MISMATCH
+          || e.kind() == MetadataStateException.Kind.SNAPSHOT_HELD
+          || e.kind() == MetadataStateException.Kind.SNAPSHOT_NOT_HELD
+          || e.kind() == MetadataStateException.Kind.SHRINK) {
+        throw e;
+      }
+      throw fail(e);
+    } catch (RuntimeException | Error e) {
+      throw fail(e);
+    }
+  }
+
+  ReentrantReadWriteLock lock() {
+    return lock;
+  }
+
+  /** Throws unless metadata may change now. */
+  void checkWritable() {
+    if (closed) {
+      throw new dev.thinly.pdata.error.ClosedException("pool");
+    }
+    PoolMode m = mode;
+    if (m == PoolMode.RO || m == PoolMode.NEEDS_CHECK) {
+      throw new ReadOnlyException("pool", modeReason);
+    }
+  }
+
+  /**
+   * Commits: data flush, then (under the write lock) another data flush if data was written
+   * meanwhile, the metadata commit, and the release of data blocks freed by it once no reader can
+   * still be reading them. Returns the number of metadata blocks written.
+   */
+  long commit() {
+    long writesBefore = dataWrites.sum();
+    dataDevice.flush();
+    lock.writeLock().lock();
+    try {
+      if (!pm.hasChanges() || mode == PoolMode.RO || mode == PoolMode.NEEDS_CHECK) {
+        return 0;
+      }
+      if (dataWrites.sum() != writesBefore) {
+        dataDevice.flush();
+      }
+      long blocksBefore = pm.blockManager().deviceWrites();
+      guarded(
+          p -> {
+            p.commit();
+            return null;
+          });
+      releaseFreed();
+      return pm.blockManager().deviceWrites() - blocksBefore;
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** Punches the storage of data blocks the last commit freed (write lock held). */
+  private void releaseFreed() {
+    long[] freed = pm.takeFreedDataBlocks();
+    if (freed.length == 0) {
+      return;
+    }
+    epochs.awaitGrace();
+    long blockBytes = pm.dataBlockSizeSectors() * 512;
+    int i = 0;
+    while (i < freed.length) {
+      int j = i + 1;
+      while (j < freed.length && freed[j] == freed[j - 1] + 1) {
+        j++;
+      }
+      try {
+        dataDevice.discard(freed[i] * blockBytes, (long) (j - i) * blockBytes);
+      } catch (ThinlyException e) {
+        // the blocks are free either way; a failed punch only costs space (and new blocks are
+        // always written whole or zeroed before use)
+        events.warning("could not release the storage of " + (j - i) + " data blocks: " + e.getMessage());
+      }
+      i = j;
+    }
+  }
+
+  void noteDataWrite() {
+    dataWrites.increment();
+  }
+
+  /**
+   * Aborts the transaction after a failed operation, marks the metadata as needing a check and
+   * makes the pool read-only. Returns the exception to throw.
+   */
+  RuntimeException fail(Throwable cause) {
+    String why = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    if (cause instanceof NoSpaceException ns && ns.space() == NoSpaceException.Space.METADATA) {
+      setMode(PoolMode.RO, "metadata space is exhausted; grow it with 'thinly pool grow --metadata-size'");
+    } else {
+      setMode(PoolMode.NEEDS_CHECK, "a metadata operation failed (" + why + "); run 'thinly check'");
+    }
+    try {
+      pm.abort();
+      if (mode == PoolMode.NEEDS_CHECK) {
+        pm.writeNeedsCheck(true);
+      }
+    } catch (RuntimeException e) {
+      cause.addSuppressed(e);
+      events.warning("could not abort the failed transaction: " + e.getMessage());
+    }
+    return cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
+  }
+
+  void setMode(PoolMode newMode, String reason) {
+    if (mode != newMode) {
+      events.warning("pool mode " + mode.label() + " -> " + newMode.label() + (reason.isEmpty() ? "" : ": " + reason));
+    }
+    mode = newMode;
+    modeReason = reason;
+  }
+
+  PoolMode mode() {
+    return mode;
+  }
+
+  String modeReason() {
+    return modeReason;
+  }
+
+  PoolMetadata unguarded() {
+    return pm;
+  }
+
+  void close() {
+    closed = true;
+  }
+}
