@@ -183,6 +183,27 @@ class MetadataSpaceMapTest {
     assertThat(SpaceMapInspector.problemsAfterCommit(sm)).isEmpty();
   }
 
+  /** The pool's exclusivity test: a block that lost a reference may still be reached from the last commit. */
+  @Test
+  void blocksThatLostAReferenceButNotTheLastAreReported() {
+    PdataFixture f = PdataFixture.create(100, CACHE);
+    long shared = f.sm().allocate().orElseThrow();
+    f.sm().inc(shared);
+    long single = f.sm().allocate().orElseThrow();
+    f.commit();
+    assertThat(f.sm().decreasedThisTransaction(shared)).isFalse();
+    f.sm().dec(shared);
+    f.sm().dec(single);
+    assertThat(f.sm().decreasedThisTransaction(shared)).isTrue();
+    assertThat(f.sm().decreasedThisTransaction(single)).as("now free").isFalse();
+    f.commit();
+    assertThat(f.sm().decreasedThisTransaction(shared)).isFalse();
+    f.sm().inc(shared);
+    f.sm().dec(shared);
+    f.abort();
+    assertThat(f.sm().decreasedThisTransaction(shared)).isFalse();
+  }
+
   @Test
   void decrementingAFreeBlockIsCorruption() {
     PdataFixture f = PdataFixture.create(100, CACHE);
