@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.thinly.pdata.io.BlockDevice;
 import dev.thinly.pdata.io.MemoryBlockDevice;
 import dev.thinly.pdata.testkit.FaultInjectingBlockDevice;
-import dev.thinly.thin.testkit.PowerRail;
 import dev.thinly.thin.testkit.ThinTools;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -75,13 +74,14 @@ class PowerCutTest {
       meta.write(0, ByteBuffer.wrap(metadataImage));
       BlockDevice data = new MemoryBlockDevice("data", Files.size(template.resolve("data")));
       Random random = new Random(seed);
-      FaultInjectingBlockDevice fiMeta = new FaultInjectingBlockDevice(meta, seed);
-      FaultInjectingBlockDevice fiData = new FaultInjectingBlockDevice(data, ~seed);
-      PowerRail rail = new PowerRail(1 + random.nextInt(600));
+      FaultInjectingBlockDevice.PowerSupply rail =
+          new FaultInjectingBlockDevice.PowerSupply().cutAt(1 + random.nextInt(600));
+      FaultInjectingBlockDevice fiMeta = new FaultInjectingBlockDevice(meta, seed, rail);
+      FaultInjectingBlockDevice fiData = new FaultInjectingBlockDevice(data, ~seed, rail);
       PoolOptions options =
           PoolOptions.defaults("power-cut")
               .withCommitPeriodMillis(5 + random.nextInt(300))
-              .withDevices(p -> rail.wrap(p.endsWith("metadata") ? fiMeta : fiData));
+              .withDevices(p -> p.endsWith("metadata") ? fiMeta : fiData);
       PowerCutModel model = new PowerCutModel();
       ThinPool pool = null;
       try {
@@ -93,7 +93,7 @@ class PowerCutTest {
           throw new AssertionError("seed " + seed + ": failed before the power cut", e);
         }
       } finally {
-        rail.cut();
+        rail.cutAt(Math.max(1, rail.operations()));
         if (pool != null) {
           try {
             pool.close();
@@ -120,7 +120,8 @@ class PowerCutTest {
     }
   }
 
-  private static void workload(ThinPool pool, PowerCutModel model, Random random, PowerRail rail) {
+  private static void workload(
+      ThinPool pool, PowerCutModel model, Random random, FaultInjectingBlockDevice.PowerSupply rail) {
     create(pool, model, "v0");
     for (int op = 0; op < 80 && !rail.isCut(); op++) {
       List<String> names = List.copyOf(model.volumes.keySet());
