@@ -32,6 +32,8 @@ public final class MetadataSpaceMap extends BitmapCounts implements SpaceMap {
   private long committedRefCountRoot;
   private long indexBlock;
   private boolean indexShadowed;
+  /** The on-disk index entries and nr_allocated are not known to be exact (see {@link #recount}). */
+  private boolean recountAtCommit;
   private final LongLongHashMap overlay = new LongLongHashMap();
   private final LongHashSet pending = new LongHashSet();
   /** Blocks whose count went down in this transaction and is still above zero. */
@@ -63,19 +65,21 @@ public final class MetadataSpaceMap extends BitmapCounts implements SpaceMap {
     }
     ReadBlock ib = tm.read(root.bitmapRoot(), MetadataIndexBlock.VALIDATOR);
     IndexEntry[] entries = MetadataIndexBlock.decode(ib, nrBitmaps(root.nrBlocks()));
-    long allocated = recount(tm, entries, root.nrBlocks());
     MetadataSpaceMap sm =
         new MetadataSpaceMap(
-            tm, root.nrBlocks(), allocated, root.refCountRoot(), entries, root.bitmapRoot());
+            tm, root.nrBlocks(), root.nrAllocated(), root.refCountRoot(), entries, root.bitmapRoot());
+    sm.recountAtCommit = true;
     tm.setSpaceMap(sm);
     return sm;
   }
 
   /**
-   * Recomputes {@code nr_allocated} and every index entry from the bitmaps (at most 255 blocks):
-   * images written by other tools may carry inexact values (thin_restore 0.9.0 writes
+   * Recomputes {@code nr_allocated} and every index entry from the current bitmaps (at most 255
+   * blocks): images written by other tools may carry inexact values (thin_restore 0.9.0 writes
    * nr_allocated one too high, nr_free relative to nr_blocks and a loose none_free_before), and
-   * every commit rewrites the index and the root from these, so they become exact.
+   * every commit rewrites the index and the root from these. Done once, at the first commit after
+   * open rather than at open, so that opening reads a constant number of blocks and read-only users
+   * never pay for it; until then the loose values only steer allocation, which stays correct.
    */
   private static long recount(TransactionManager tm, IndexEntry[] entries, long nrBlocks) {
     long allocated = 0;
@@ -285,6 +289,12 @@ public final class MetadataSpaceMap extends BitmapCounts implements SpaceMap {
       } else {
         break;
       }
+    }
+    if (recountAtCommit) {
+      long exact = recount(tm, current, nrBlocks);
+      allocatedNow += exact - nrAllocated;
+      nrAllocated = exact;
+      recountAtCommit = false;
     }
     WriteBlock ib = tm.shadow(indexBlock, MetadataIndexBlock.VALIDATOR).block();
     MetadataIndexBlock.encode(ib, current);
