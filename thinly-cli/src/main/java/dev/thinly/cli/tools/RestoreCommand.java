@@ -22,9 +22,9 @@ import picocli.CommandLine.Option;
       "",
       "The output file: with --metadata-size it is made exactly that size. Otherwise an existing "
           + "file or device of non-zero size is used whole (and must be big enough), and a missing or "
-          + "empty file is created and sized from the estimate: the larger of thin_metadata_size's "
-          + "estimate for the pool's data blocks and devices, and 1.25 x the blocks the metadata needs, "
-          + "rounded up to whole MiB.",
+          + "empty file is created and sized from the estimate: at least the larger of "
+          + "thin_metadata_size's estimate for the pool's data blocks and devices and 1.25 x the blocks "
+          + "the metadata needs, in whole MiB.",
       "",
       "Kept from the XML: time, transaction, flags, data_block_size, nr_data_blocks, devices and "
           + "mappings. Written as the kernel does: version 2, mapped_blocks counted from the mappings; "

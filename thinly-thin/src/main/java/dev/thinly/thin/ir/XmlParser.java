@@ -19,8 +19,6 @@ import javax.xml.stream.XMLStreamReader;
  * a mapping is {@code single_mapping} or {@code range_mapping} and has no children.
  */
 public final class XmlParser {
-  private static final XMLInputFactory FACTORY = newFactory();
-
   private final XMLStreamReader reader;
   private final String source;
   private final MetadataVisitor visitor;
@@ -48,7 +46,8 @@ public final class XmlParser {
   public static void parse(InputStream in, String source, MetadataVisitor visitor) {
     XMLStreamReader r;
     try {
-      r = FACTORY.createXMLStreamReader(in);
+      // a factory per parse: XMLInputFactory promises no thread safety
+      r = newFactory().createXMLStreamReader(in);
     } catch (XMLStreamException e) {
       throw malformed(source, e);
     }

@@ -17,7 +17,8 @@ import java.util.OptionalLong;
  * <p>Not thread-safe.
  */
 final class BulkSpaceMap implements SpaceMap {
-  private static final long GROW_STEP_BLOCKS = 2048; // 8 MiB: few grow calls, little slack
+  /** Growth is in whole MiB (the final size is too), by an eighth at a time: few calls, little slack. */
+  private static final long MIB_BLOCKS = 256;
 
   private final BlockDevice device;
   private final boolean growable;
@@ -119,7 +120,8 @@ final class BulkSpaceMap implements SpaceMap {
               + " blocks of 4 KiB and the pool needs more"
               + (growable ? " than the format's limit of " + MetadataIndexBlock.MAX_METADATA_BLOCKS : ""));
     }
-    long target = Math.min(Math.max(blocks, limitBlocks + GROW_STEP_BLOCKS), MetadataIndexBlock.MAX_METADATA_BLOCKS);
+    long step = Math.max(blocks, limitBlocks + limitBlocks / 8);
+    long target = Math.min((step + MIB_BLOCKS - 1) / MIB_BLOCKS * MIB_BLOCKS, MetadataIndexBlock.MAX_METADATA_BLOCKS);
     device.grow(target * BlockManager.BLOCK_SIZE);
     limitBlocks = deviceBlocks();
   }

@@ -24,9 +24,9 @@ import java.nio.file.Path;
  * PoolBuilder}), so memory does not grow with the number of mappings.
  *
  * <p>The output: with a size option, a regular file of exactly that size; else an existing file or
- * device of non-zero size is used whole; else the file is created and ends up {@code max(estimate,
- * 1.25 x the blocks used)} long, where the estimate is thin_metadata_size's for the pool's data
- * blocks and devices. Nothing is written before the XML's {@code <superblock>} has been read; from
+ * device of non-zero size is used whole; else the file is created, grows while the pool is built
+ * and ends up at least {@code max(estimate, 1.25 x the blocks used)} long in whole MiB, where the
+ * estimate is thin_metadata_size's for the pool's data blocks and devices. Nothing is written before the XML's {@code <superblock>} has been read; from
  * then on block 0 is zero until the final superblock is written, and a file restore created is
  * deleted again if the restore fails.
  *
@@ -80,7 +80,7 @@ public final class Restore {
       return FileBlockDevice.open(out, false);
     }
     long blocks = PoolBuilder.estimateBlocks(nrDataBlocks, 0);
-    return FileBlockDevice.create(out, Math.min(blocks, 2048) * BlockManager.BLOCK_SIZE);
+    return FileBlockDevice.create(out, Math.min(blocks, 2048) * BlockManager.BLOCK_SIZE); // grows as needed
   }
 
   private static long sizeOf(Path p) {
