@@ -111,7 +111,7 @@ public final class DumpCommand implements Callable<Integer> {
             metadataSnap == null ? OptionalLong.empty() : OptionalLong.of(metadataSnap),
             thinId == null ? OptionalLong.empty() : OptionalLong.of(thinId),
             skipMappings,
-            Optional.ofNullable(output));
+            Optional.ofNullable(output).map(Inputs::creatable));
     Dump.run(options, spec.commandLine().getOut());
     return 0;
   }

@@ -18,4 +18,13 @@ final class Inputs {
     }
     return p;
   }
+
+  /** The directory an output goes to must exist. */
+  static Path creatable(Path p) {
+    Path parent = p.toAbsolutePath().getParent();
+    if (parent != null && !Files.isDirectory(parent)) {
+      throw new NotFoundException("directory", parent + ": no such directory");
+    }
+    return p;
+  }
 }

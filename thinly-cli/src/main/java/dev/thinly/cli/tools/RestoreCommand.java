@@ -61,7 +61,7 @@ public final class RestoreCommand implements Callable<Integer> {
     Restore.run(
         new RestoreOptions(
             Inputs.existing(input),
-            output,
+            Inputs.creatable(output),
             metadataSize == null ? OptionalLong.empty() : OptionalLong.of(metadataSize)));
     return 0;
   }

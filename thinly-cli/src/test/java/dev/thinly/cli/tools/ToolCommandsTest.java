@@ -167,6 +167,15 @@ class ToolCommandsTest {
     assertFailsCleanly(CliRunner.run("rmap", "--region", "10..5", fixture("01-empty-pool.bin")), 2, "badly formed region");
     assertFailsCleanly(CliRunner.run("dump", "-m", fixture("01-empty-pool.bin")), 2, "no metadata snapshot");
     assertFailsCleanly(CliRunner.run("restore", "-i", missing.toString(), "-o", dir.resolve("x").toString()), 3, "no such file");
+    assertFailsCleanly(CliRunner.run("restore", "-i", fixture("01-empty-pool.xml"), "-o", dir.resolve("no/x").toString()),
+        3, "no such directory");
+    // argument errors: the error line, then the project's usual pointer to --help
+    for (CliRunner.Run r : List.of(CliRunner.run("restore", "-i", fixture("01-empty-pool.xml")),
+        CliRunner.run("rmap", fixture("01-empty-pool.bin")))) {
+      assertThat(r.exitCode()).isEqualTo(2);
+      assertThat(r.err().lines().toList()).hasSize(2);
+      assertThat(r.err()).startsWith("thinly: Missing required option").contains("--help");
+    }
   }
 
   @Test

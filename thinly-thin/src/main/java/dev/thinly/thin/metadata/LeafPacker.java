@@ -23,7 +23,7 @@ final class LeafPacker {
   /** Receives each leaf as it is written. */
   @FunctionalInterface
   interface LeafSink {
-    void leaf(long block, long firstKey, int entries);
+    void leaf(long block, long firstKey, long lastKey, int entries);
   }
 
   private final TransactionManager tm;
@@ -118,12 +118,13 @@ final class LeafPacker {
     Node.setNrEntries(leaf, count);
     long block = leaf.blocknr();
     long firstKey = keys[0];
+    long lastKey = keys[count - 1];
     n -= count;
     System.arraycopy(keys, count, keys, 0, n);
     System.arraycopy(values, count, values, 0, n);
     // the leaf is complete and no longer held: a good moment to bound the cache
     tm.writeBackIfOverCapacity();
-    sink.leaf(block, firstKey, count);
+    sink.leaf(block, firstKey, lastKey, count);
   }
 
   /** Writes an empty leaf (the root of a device without mappings). */

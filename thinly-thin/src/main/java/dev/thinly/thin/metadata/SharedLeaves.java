@@ -18,12 +18,15 @@ final class SharedLeaves {
   final IntArrayList sizes = new IntArrayList();
   final BitSet dataCounted = new BitSet();
   long entries;
+  /** The def's highest thin block (valid when it has leaves). */
+  long lastKey;
 
   SharedLeaves(String name) {
     this.name = name;
   }
 
-  void add(long block, long firstKey, int size) {
+  void add(long block, long firstKey, long leafLastKey, int size) {
+    lastKey = leafLastKey;
     blocks.add(block);
     firstKeys.add(firstKey);
     sizes.add(size);

@@ -41,6 +41,8 @@ final class SubtreeBuilder {
   private final List<SharedLeaves> defs = new ArrayList<>();
   private SharedLeaves candidate;
   private long mappedBlocks;
+  private boolean any;
+  private long highest;
 
   SubtreeBuilder(TransactionManager tm, DataBlockCounts dataCounts) {
     this.tm = tm;
@@ -48,7 +50,7 @@ final class SubtreeBuilder {
     this.packer = new LeafPacker(tm, dataCounts);
   }
 
-  private void ownLeaf(long block, long firstKey, int entries) {
+  private void ownLeaf(long block, long firstKey, long lastKey, int entries) {
     leafBlocks.add(block);
     leafFirstKeys.add(firstKey);
     leafDef.add(OWN);
@@ -59,8 +61,20 @@ final class SubtreeBuilder {
     return mappedBlocks;
   }
 
+  /** Keys must ascend across own mappings and defs alike, or the tree would be unsorted. */
+  private void ascend(long first, long last) {
+    if (any && Long.compareUnsigned(first, highest) <= 0) {
+      throw new IllegalArgumentException(
+          "mappings must ascend: thin block " + Long.toUnsignedString(first) + " after "
+              + Long.toUnsignedString(highest));
+    }
+    any = true;
+    highest = last;
+  }
+
   /** Adds the next own mapping ({@code thinBlock} above everything added so far). */
   void add(long thinBlock, long blockTime) {
+    ascend(thinBlock, thinBlock);
     resolveCandidate();
     packer.push(thinBlock, blockTime, this::ownLeaf);
     mappedBlocks++;
@@ -71,6 +85,7 @@ final class SubtreeBuilder {
     if (def.nrLeaves() == 0) {
       return;
     }
+    ascend(def.firstKeys.get(0), def.lastKey);
     mappedBlocks += def.entries;
     if (def.isSmall()) {
       if (candidate == null && leafBlocks.isEmpty() && packer.pending() == 0) {

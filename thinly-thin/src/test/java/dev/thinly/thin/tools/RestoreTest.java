@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.thinly.pdata.error.NoSpaceException;
 import dev.thinly.thin.ir.MetadataInputException;
+import dev.thinly.pdata.io.FileBlockDevice;
 import dev.thinly.thin.metadata.PoolBuilder;
+import dev.thinly.thin.metadata.PoolMetadata;
 import dev.thinly.thin.testkit.Fixtures;
 import dev.thinly.thin.testkit.PoolAudit;
 import dev.thinly.thin.testkit.ThinTools;
@@ -110,6 +112,26 @@ class RestoreTest {
     assertThat(audit.metadataCounts().values()).contains(3L);
     long[] leavesOfA = {1, 2, 3, 4};
     assertThat(audit.metadataCounts().get(leavesOfA[0])).isEqualTo(3L); // devices 0, 1, 5
+  }
+
+  @Test
+  void theEngineCanOpenAndChangeARestoredPool() {
+    Path meta = dir.resolve("engine.bin");
+    Restore.run(RestoreOptions.of(Fixtures.file("02-thins-and-snapshots.xml"), meta));
+    try (PoolMetadata pm = PoolMetadata.open(FileBlockDevice.open(meta), 1 << 20, false)) {
+      assertThat(pm.thinIds()).containsExactly(0, 1, 2, 3);
+      assertThat(pm.details(2).mappedBlocks()).isEqualTo(5);
+      pm.createSnap(4, 2);
+      long data = pm.allocateDataBlock().orElseThrow();
+      pm.insert(4, 77, data);
+      pm.removeRange(0, 0, 50);
+      pm.deleteThin(1);
+      pm.commit();
+    }
+    ThinTools.Result check = ThinTools.thinCheck(meta);
+    assertThat(check.exitCode()).as(check.all()).isZero();
+    assertThat(PoolAudit.audit(meta).problems()).isEmpty();
+    assertThat(ThinTools.thinDump(meta).stdout()).contains("dev_id=\"4\" mapped_blocks=\"6\"").doesNotContain("dev_id=\"1\"");
   }
 
   @Test
