@@ -128,5 +128,13 @@ class RoundTripScaleTest {
     assertThat(plainAudit.sharedNodes()).isZero();
     assertThat(sharedAudit.metadataCounts().size()).as("metadata blocks in use")
         .isLessThan(plainAudit.metadataCounts().size() / 2);
+    // shared leaves: ls counts them for every device, rmap (like thin_rmap) under the first one only
+    String all = "DEV,MAPPED_BLOCKS,EXCLUSIVE_BLOCKS,SHARED_BLOCKS,TRANSACTION,CREATE_TIME,SNAP_TIME";
+    assertThat(CliRunner.run("ls", "-o", all, shared.toString()).out())
+        .isEqualTo(ThinTools.run("thin_ls", "-o", all, shared.toString()).stdout())
+        .isEqualTo(CliRunner.run("ls", "-o", all, ours.toString()).out());
+    String ourRmap = CliRunner.run("rmap", "--region", "0.." + stats.nrDataBlocks(), shared.toString()).out();
+    String theirRmap = ThinTools.run("thin_rmap", "--region", "0.." + stats.nrDataBlocks(), shared.toString()).stdout();
+    assertThat(ourRmap.lines().toList()).containsExactlyInAnyOrderElementsOf(theirRmap.lines().toList());
   }
 }

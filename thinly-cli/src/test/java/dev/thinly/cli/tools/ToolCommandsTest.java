@@ -169,6 +169,11 @@ class ToolCommandsTest {
     assertFailsCleanly(CliRunner.run("restore", "-i", missing.toString(), "-o", dir.resolve("x").toString()), 3, "no such file");
     assertFailsCleanly(CliRunner.run("restore", "-i", fixture("01-empty-pool.xml"), "-o", dir.resolve("no/x").toString()),
         3, "no such directory");
+    Path xml = dir.resolve("in.xml");
+    Files.writeString(xml, Fixtures.text("01-empty-pool.xml"));
+    Input before = Input.of(xml);
+    assertFailsCleanly(CliRunner.run("restore", "-i", xml.toString(), "-o", xml.toString()), 2, "is the input");
+    before.assertUnchanged();
     // argument errors: the error line, then the project's usual pointer to --help
     for (CliRunner.Run r : List.of(CliRunner.run("restore", "-i", fixture("01-empty-pool.xml")),
         CliRunner.run("rmap", fixture("01-empty-pool.bin")))) {

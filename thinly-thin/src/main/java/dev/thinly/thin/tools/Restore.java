@@ -40,6 +40,9 @@ public final class Restore {
 
   public static PoolBuilder.Summary run(RestoreOptions options) {
     boolean created = !Files.exists(options.output());
+    if (!created && sameFile(options.input(), options.output())) {
+      throw new InvalidRequestException("the output " + options.output() + " is the input");
+    }
     Target target = new Target(options, created);
     try (InputStream in = new BufferedInputStream(Files.newInputStream(options.input()), 1 << 16)) {
       XmlParser.parse(in, options.input().toString(), target);
@@ -58,6 +61,14 @@ public final class Restore {
           // the restore failed already; a leftover file with a zero superblock is harmless
         }
       }
+    }
+  }
+
+  private static boolean sameFile(Path a, Path b) {
+    try {
+      return Files.isSameFile(a, b);
+    } catch (IOException e) {
+      return false; // unreadable: opening it will tell
     }
   }
 
