@@ -43,7 +43,7 @@ public final class Restore {
     if (!created && sameFile(options.input(), options.output())) {
       throw new InvalidRequestException("the output " + options.output() + " is the input");
     }
-    Target target = new Target(options, created);
+    Target target = new Target(options);
     try (InputStream in = new BufferedInputStream(Files.newInputStream(options.input()), 1 << 16)) {
       XmlParser.parse(in, options.input().toString(), target);
       if (target.summary == null) {
@@ -107,21 +107,19 @@ public final class Restore {
   /** The visitor end of the restore: IR events to pool builder calls. */
   private static final class Target implements MetadataVisitor {
     private final RestoreOptions options;
-    private final boolean created;
     private PoolBuilder builder;
     private long nrDataBlocks;
     private long nrDevices;
     private PoolBuilder.Summary summary;
 
-    Target(RestoreOptions options, boolean created) {
+    Target(RestoreOptions options) {
       this.options = options;
-      this.created = created;
     }
 
     @Override
     public Visit superblockBegin(SuperblockAttrs sb) {
       nrDataBlocks = sb.nrDataBlocks();
-      boolean grow = created || growable(options);
+      boolean grow = growable(options); // decided before openOutput may create the file
       BlockDevice device = openOutput(options, nrDataBlocks);
       try {
         builder =

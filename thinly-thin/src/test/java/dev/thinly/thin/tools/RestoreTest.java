@@ -158,6 +158,9 @@ class RestoreTest {
     Restore.run(new RestoreOptions(Fixtures.file("03-10k-mappings.xml"), sized, OptionalLong.of(5L << 20)));
     assertThat(Files.size(sized)).isEqualTo(5L << 20);
     assertThat(ThinTools.thinCheck(sized).exitCode()).isZero();
+    Path tooSmall = dir.resolve("small.bin");
+    assertThatThrownBy(() -> Restore.run(new RestoreOptions(Fixtures.file("03-10k-mappings.xml"), tooSmall, OptionalLong.of(64 << 10))))
+        .isInstanceOf(NoSpaceException.class);
   }
 
   @Test
