@@ -8,7 +8,7 @@ import dev.thinly.pdata.spacemap.disk.IndexEntry;
 import dev.thinly.pdata.spacemap.disk.MetadataIndexBlock;
 import dev.thinly.pdata.spacemap.disk.SpaceMapRoot;
 import dev.thinly.pdata.tx.TransactionManager;
-import java.util.function.LongUnaryOperator;
+import java.util.function.IntToLongFunction;
 
 /**
  * Writes both space maps of a pool built in one go, from counts gathered while building (spec
@@ -31,7 +31,7 @@ final class SpaceMapWriter {
   }
 
   /** Fills a bitmap from {@code counts} (entry to count) and returns its index entry. */
-  private static IndexEntry fill(WriteBlock bitmap, int entries, java.util.function.IntToLongFunction counts) {
+  private static IndexEntry fill(WriteBlock bitmap, int entries, IntToLongFunction counts) {
     int used = 0;
     int firstFree = Bitmap.ENTRIES;
     for (int e = 0; e < entries; e++) {
@@ -60,9 +60,10 @@ final class SpaceMapWriter {
       byte[] chunk = counts.chunkBytes(i);
       int chunkIndex = i;
       WriteBlock bitmap = tm.newBlock(Bitmap.VALIDATOR);
+      // an untouched stretch of the data device is a zero bitmap: nothing to look at
       IndexEntry e =
           chunk == null
-              ? fill(bitmap, entries, x -> 0)
+              ? IndexEntry.fresh(bitmap.blocknr())
               : fill(bitmap, entries, x -> counts.count(chunkIndex, chunk, x));
       allocated += Bitmap.ENTRIES - e.nrFree();
       // the bitmap is complete before the builders may write back and evict it
@@ -112,8 +113,7 @@ final class SpaceMapWriter {
       long base = (long) i * Bitmap.ENTRIES;
       int n = (int) Math.min(Bitmap.ENTRIES, nrBlocks - base);
       WriteBlock bitmap = tm.shadow(bitmapBlocks[i], Bitmap.VALIDATOR).block();
-      LongUnaryOperator count = b -> sm.count(b);
-      entries[i] = fill(bitmap, n, x -> count.applyAsLong(base + x));
+      entries[i] = fill(bitmap, n, x -> sm.count(base + x));
       allocated += Bitmap.ENTRIES - entries[i].nrFree();
     }
     WriteBlock index = tm.shadow(indexBlock, MetadataIndexBlock.VALIDATOR).block();
