@@ -11,5 +11,9 @@ final class Commands {
 
   static void register(CommandLine cl) {
     // metadata tools (thin-provisioning-tools compatible)
+    cl.addSubcommand("dump", new dev.thinly.cli.tools.DumpCommand());
+    cl.addSubcommand("restore", new dev.thinly.cli.tools.RestoreCommand());
+    cl.addSubcommand("ls", new dev.thinly.cli.tools.LsCommand());
+    cl.addSubcommand("rmap", new dev.thinly.cli.tools.RmapCommand());
   }
 }
