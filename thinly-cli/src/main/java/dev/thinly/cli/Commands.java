@@ -11,5 +11,15 @@ final class Commands {
 
   static void register(CommandLine cl) {
     // metadata tools (thin-provisioning-tools compatible)
+
+    // pools and volumes
+    cl.addSubcommand(new dev.thinly.cli.pool.PoolCommand());
+    cl.addSubcommand(new dev.thinly.cli.pool.CreateCommand());
+    cl.addSubcommand(new dev.thinly.cli.pool.SnapshotCommand());
+    cl.addSubcommand(new dev.thinly.cli.pool.DeleteCommand());
+    cl.addSubcommand(new dev.thinly.cli.pool.ResizeCommand());
+    cl.addSubcommand(new dev.thinly.cli.pool.ListCommand());
+    cl.addSubcommand(new dev.thinly.cli.pool.ImportCommand());
+    cl.addSubcommand(new dev.thinly.cli.pool.ExportCommand());
   }
 }
