@@ -6,6 +6,7 @@ import dev.thinly.thin.pool.VolumeUsage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -50,7 +51,7 @@ public final class ListCommand extends PoolCommandBase {
           volumes.stream()
               .map(v -> new Json(
                   v.name(), v.thinId(), v.sizeBytes(), v.mappedBytes(), v.exclusiveBytes(), v.sharedBytes(),
-                  v.origin(), v.readOnly(), v.created().toString(), v.labels()))
+                  v.origin(), v.readOnly(), v.created().toString(), new TreeMap<>(v.labels())))
               .toList());
       return 0;
     }
@@ -67,7 +68,7 @@ public final class ListCommand extends PoolCommandBase {
             SizeConverter.format(v.exclusiveBytes()), SizeConverter.format(v.sharedBytes()),
             v.origin() == null ? "-" : v.origin(), v.readOnly() ? "ro" : "rw",
             v.created().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(),
-            v.labels().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","))
+            new TreeMap<>(v.labels()).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","))
           });
     }
     TextTable.print(out(), rows, new boolean[] {false, true, true, true, true, false, false, false, false});
