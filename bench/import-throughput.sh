@@ -17,7 +17,7 @@ size_mib=${SIZE_MIB:-1024}
 runs=${RUNS:-3}
 work=${WORK_DIR:-$(mktemp -d "${TMPDIR:-/var/tmp}/thinly-bench.XXXXXX")}
 mkdir -p "$work"
-cleanup() { rm -rf "$work/img" "$work/cp.out" "$work/pool" "$work/import.jfr"; rmdir "$work" 2>/dev/null || true; }
+cleanup() { rm -rf "$work/img" "$work/cp.out" "$work/pool" "$work/import.jfr" "$work/timing" "$work/timing.raw"; rmdir "$work" 2>/dev/null || true; }
 trap cleanup EXIT
 
 "$here/thinly" --version >/dev/null # builds the jar if the sources changed
@@ -36,14 +36,20 @@ PY
 cat "$work/img" >/dev/null
 
 now() { date +%s.%N; }
+# runs "$@" and appends "wall user+sys" seconds to the file $timing
+TIMEFORMAT='%R %U %S'
+timed() { { time "$@" >/dev/null; } 2>>"$timing.raw"; tail -n 1 "$timing.raw" | awk '{ print $1, $2 + $3 }' >>"$timing"; }
 mibps() { awk -v s="$1" -v m="$size_mib" 'BEGIN { printf "%.0f", m / s }'; }
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
-cp_times=() ; cps_times=() ; thinly_times=()
+cp_times=() ; cps_times=() ; thinly_times=() ; cp_cpu=() ; thinly_cpu=()
+timing="$work/timing"
 for ((r = 1; r <= runs; r++)); do
   rm -f "$work/cp.out"; sync
-  t0=$(now); cp --sparse=always "$work/img" "$work/cp.out"; t1=$(now)
+  : >"$timing"
+  t0=$(now); timed cp --sparse=always "$work/img" "$work/cp.out"; t1=$(now)
   sync "$work/cp.out"; t2=$(now)
+  cp_cpu+=("$(awk '{ print $2 }' "$timing")")
   cp_times+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')")
   cps_times+=("$(awk -v a="$t0" -v b="$t2" 'BEGIN { print b - a }')")
   rm -f "$work/cp.out"
@@ -51,7 +57,9 @@ for ((r = 1; r <= runs; r++)); do
   rm -rf "$work/pool"
   "$here/thinly" pool create --pool "$work/pool" --data-size "$((size_mib * 2))M" >/dev/null
   sync
-  t0=$(now); "$here/thinly" import --pool "$work/pool" vol "$work/img" >/dev/null; t1=$(now)
+  : >"$timing"
+  t0=$(now); timed "$here/thinly" import --pool "$work/pool" vol "$work/img"; t1=$(now)
+  thinly_cpu+=("$(awk '{ print $2 }' "$timing")")
   thinly_times+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')")
 done
 
@@ -62,13 +70,16 @@ cp_s=$(printf '%s\n' "${cp_times[@]}" | median)
 cps_s=$(printf '%s\n' "${cps_times[@]}" | median)
 th_s=$(printf '%s\n' "${thinly_times[@]}" | median)
 echo "image:             ${size_mib} MiB, 30% zero blocks, median of $runs runs"
-printf 'cp --sparse=always: %6.2f s  %5s MiB/s\n' "$cp_s" "$(mibps "$cp_s")"
+cp_c=$(printf '%s\n' "${cp_cpu[@]}" | median)
+th_c=$(printf '%s\n' "${thinly_cpu[@]}" | median)
+printf 'cp --sparse=always: %6.2f s  %5s MiB/s  (CPU %.2f s)\n' "$cp_s" "$(mibps "$cp_s")" "$cp_c"
 printf 'cp + fsync:         %6.2f s  %5s MiB/s\n' "$cps_s" "$(mibps "$cps_s")"
-printf 'thinly import:      %6.2f s  %5s MiB/s  (JVM start-up alone: %s s)\n' "$th_s" "$(mibps "$th_s")" "$jvm"
+printf 'thinly import:      %6.2f s  %5s MiB/s  (CPU %.2f s; JVM start-up alone: %s s)\n' "$th_s" "$(mibps "$th_s")" "$th_c" "$jvm"
 awk -v t="$th_s" -v c="$cp_s" -v s="$cps_s" 'BEGIN {
   printf "ratio thinly / cp:          %.2f\n", t / c
   printf "ratio thinly / (cp + fsync): %.2f\n", t / s }'
 echo "all runs (s): cp ${cp_times[*]} | cp+fsync ${cps_times[*]} | thinly ${thinly_times[*]}"
+echo "machine: $(nproc) CPUs, $(free -g | awk '/^Mem:/ { print $2 }') GiB RAM, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 if [ "${PROFILE:-0}" = 1 ]; then
   rm -rf "$work/pool"
