@@ -16,9 +16,9 @@ import java.util.concurrent.Future;
 /**
  * Writes a volume out as a raw image.
  *
- * <p>Block status is asked for a window of the volume at a time; unprovisioned ranges are never
- * read. Provisioned ranges are read in chunks, several at once on virtual threads, and written out
- * in order by the calling thread. A sparse export to a regular file leaves holes where the volume
+ * <p>Block status is asked for a window of the volume at a time; chunks with no provisioned block
+ * are never read. The others are read, several at once on virtual threads, and written out in
+ * order by the calling thread. A sparse export to a regular file leaves holes where the volume
  * is unprovisioned and where a provisioned block holds only zeros.
  */
 public final class ImageExporter {
@@ -66,32 +66,39 @@ public final class ImageExporter {
     try (ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor()) {
       long windowBytes = WINDOW_CHUNKS * chunkBytes;
       for (long window = 0; window < size; window += windowBytes) {
-        for (long[] extent : extents(volume, window, Math.min(windowBytes, size - window))) {
-          long end = extent[0] + extent[1];
-          if (extent[2] == 0) {
-            queue.add(new Piece(extent[0], extent[1], null));
+        long windowEnd = Math.min(size, window + windowBytes);
+        List<long[]> extents = extents(volume, window, windowEnd - window);
+        int e = 0;
+        // whole chunks: a chunk with any provisioned block is read in one go (its holes come back
+        // as zeros), so a volume with scattered zero blocks costs one read per chunk, not per run
+        for (long off = window; off < windowEnd; off += chunkBytes) {
+          long pieceEnd = Math.min(windowEnd, off + chunkBytes);
+          while (e < extents.size() && extents.get(e)[0] + extents.get(e)[1] <= off) {
+            e++;
+          }
+          boolean provisioned = false;
+          for (int i = e; i < extents.size() && extents.get(i)[0] < pieceEnd; i++) {
+            provisioned |= extents.get(i)[2] != 0;
+          }
+          while (queue.size() >= inFlight) {
+            writeOut(queue.poll(), sink, free, blockBytes, size);
+          }
+          if (!provisioned) {
+            queue.add(new Piece(off, pieceEnd - off, null));
             continue;
           }
-          for (long off = extent[0]; off < end; ) {
-            // chunks aligned to the chunk size, so reads cover whole blocks
-            long pieceEnd = Math.min(end, (off / chunkBytes + 1) * chunkBytes);
-            while (queue.size() >= inFlight) {
-              writeOut(queue.poll(), sink, free, blockBytes, size);
-            }
-            ByteBuffer buf = free.poll();
-            buf.clear().limit((int) (pieceEnd - off));
-            long at = off;
-            queue.add(
-                new Piece(
-                    at,
-                    pieceEnd - at,
-                    readers.submit(
-                        () -> {
-                          volume.read(at, buf);
-                          return buf.flip();
-                        })));
-            off = pieceEnd;
-          }
+          ByteBuffer buf = free.poll();
+          buf.clear().limit((int) (pieceEnd - off));
+          long at = off;
+          queue.add(
+              new Piece(
+                  at,
+                  pieceEnd - at,
+                  readers.submit(
+                      () -> {
+                        volume.read(at, buf);
+                        return buf.flip();
+                      })));
         }
       }
       while (!queue.isEmpty()) {

@@ -63,8 +63,12 @@ class PoolCliErrorsTest {
     assertThat(check.exitCode()).as(check.all()).isZero();
   }
 
+  private Path gzip(byte[] img) throws Exception {
+    return Images.compress(Images.write(tmp.resolve("img"), img), "gzip", ".gz");
+  }
+
   @Test
-  void badInputGetsOneLineAndTheRightExitCode() {
+  void badInputGetsOneLineAndTheRightExitCode() throws Exception {
     assertFails(thinly("list"), ExitCodes.NOT_FOUND, "no pool at");
     assertThat(thinly("pool", "create", "--data-size", "64M").exitCode()).isZero();
     assertThat(thinly("create", "vm", "--size", "1M").exitCode()).isZero();
@@ -100,6 +104,13 @@ class PoolCliErrorsTest {
     r = Cli.run("pool", "create", "--pool", tmp.resolve("other").toString(), "--block-size", "96K");
     assertFails(r, ExitCodes.USAGE, "--block-size must be 64K to 1G");
     assertThat(tmp.resolve("other")).doesNotExist();
+
+    byte[] gz = java.nio.file.Files.readAllBytes(gzip(Images.image(16, 9, i -> false)));
+    Path truncated = tmp.resolve("truncated.gz");
+    java.nio.file.Files.write(truncated, java.util.Arrays.copyOf(gz, gz.length / 2));
+    r = thinly("import", "broken", truncated.toString());
+    assertFails(r, ExitCodes.FAILURE, "cannot decompress " + truncated + " (gzip)");
+    assertThat(thinly("list").out()).doesNotContain("broken");
 
     assertThat(thinly("snapshot", "vm", "ro", "--read-only").exitCode()).isZero();
     r = thinly("import", "ro", "-");
