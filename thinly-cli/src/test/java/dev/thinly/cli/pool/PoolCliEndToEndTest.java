@@ -59,6 +59,9 @@ class PoolCliEndToEndTest {
     thinly("export", "snap", tmp.resolve("snap.out").toString(), "--sparse");
     assertThat(Files.mismatch(tmp.resolve("base.out"), secondFile)).isEqualTo(-1);
     assertThat(Files.mismatch(tmp.resolve("snap.out"), firstFile)).isEqualTo(-1);
+    // --sparse leaves the zero blocks as holes; without it every byte is written
+    assertThat(allocatedBytes(tmp.resolve("snap.out"))).isEqualTo(Images.nonZeroBlocks(first) * Images.BLOCK);
+    assertThat(allocatedBytes(tmp.resolve("base.out"))).isEqualTo(second.length);
 
     Map<String, JsonNode> volumes = new HashMap<>();
     for (JsonNode v : JsonOutput.mapper().readTree(thinly("list", "--json").out())) {
