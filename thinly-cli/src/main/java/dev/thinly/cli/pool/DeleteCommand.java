@@ -10,8 +10,10 @@ import picocli.CommandLine.Parameters;
     name = "delete",
     mixinStandardHelpOptions = true,
     description = {
-      "Delete a volume and free the blocks no other volume shares. Its snapshots are unaffected.",
-      "A volume in use (e.g. NBD clients connected to it) is refused unless --force."
+      "Delete a volume.",
+      "",
+      "Frees the blocks no other volume shares; its snapshots are unaffected.",
+      "A volume in use (e.g. NBD clients connected) is refused unless --force."
     },
     footer = {"", "Examples:", "  thinly delete vm1-before-upgrade", "  thinly delete vm1 --force"})
 public final class DeleteCommand extends PoolCommandBase {

@@ -15,9 +15,11 @@ import picocli.CommandLine.Parameters;
     name = "export",
     mixinStandardHelpOptions = true,
     description = {
-      "Write a volume out as a raw disk image, to a file (created or overwritten) or to stdout.",
-      "With --sparse, a file gets holes where the volume is unprovisioned or zero.",
-      "A progress bar is shown on stderr when it is a terminal."
+      "Write a volume out as a raw disk image.",
+      "",
+      "To a file (created or overwritten) or to stdout. With --sparse, a file",
+      "gets holes where the volume is unprovisioned or zero. A progress bar is",
+      "shown on stderr when it is a terminal."
     },
     footer = {
       "",

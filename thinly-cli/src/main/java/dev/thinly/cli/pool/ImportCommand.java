@@ -15,11 +15,13 @@ import picocli.CommandLine.Parameters;
     name = "import",
     mixinStandardHelpOptions = true,
     description = {
-      "Write a raw disk image into a volume; afterwards the volume reads exactly as the image.",
-      "The volume is created with the image's size if it does not exist; an existing one takes the",
-      "image's size. gzip, zstd and xz images are recognised by their content and decompressed.",
-      "All-zero blocks are left unmapped, so the volume takes only the space of the image's data.",
-      "A progress bar is shown on stderr when it is a terminal."
+      "Write a raw disk image into a volume.",
+      "",
+      "Afterwards the volume reads exactly as the image. A missing volume is",
+      "created with the image's size; an existing one takes the image's size.",
+      "gzip, zstd and xz images are recognised by content and decompressed.",
+      "All-zero blocks are left unmapped, so the volume stays thin. A progress",
+      "bar is shown on stderr when it is a terminal."
     },
     footer = {
       "",

@@ -18,8 +18,10 @@ import tools.jackson.databind.annotation.JsonNaming;
     name = "list",
     mixinStandardHelpOptions = true,
     description = {
-      "List the volumes of a pool with their space use. EXCLUSIVE is what deleting the volume would",
-      "free; SHARED is shared with snapshots or clones (the same numbers as thin_ls)."
+      "List the volumes of a pool with their space use.",
+      "",
+      "EXCLUSIVE is what deleting the volume would free; SHARED is shared",
+      "with snapshots or clones (the same numbers as thin_ls)."
     },
     footer = {"", "Examples:", "  thinly list", "  thinly list --json | jq '.[] | select(.origin == \"base\") | .name'"})
 public final class ListCommand extends PoolCommandBase {

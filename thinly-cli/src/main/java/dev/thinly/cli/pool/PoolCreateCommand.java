@@ -16,16 +16,20 @@ import picocli.CommandLine.Option;
     name = "create",
     mixinStandardHelpOptions = true,
     description = {
-      "Create a pool: a directory with a sparse data file, dm-thin metadata and a catalog of volumes.",
-      "With --data-device and --metadata-device the pool uses those block devices instead of files."
+      "Create a pool.",
+      "",
+      "A pool is a directory with a sparse data file, dm-thin metadata and a",
+      "catalog of volumes. With --data-device and --metadata-device it keeps",
+      "data and metadata on those block devices instead."
     },
     footer = {
       "",
       "Examples:",
-      "  thinly pool create --pool /srv/pool                       # 100G of (sparse) data space",
-      "  thinly pool create --pool /srv/pool --data-size 2T --block-size 256K",
-      "  thinly pool create --pool /srv/pool --data-device /dev/vg/data --metadata-device /dev/vg/meta",
-      "  thinly pool create --no-space-policy queue --no-space-timeout 120 --threshold-hook /usr/local/bin/alert"
+      "  thinly pool create --pool /srv/pool        # 100G of sparse data space",
+      "  thinly pool create --data-size 2T --block-size 256K",
+      "  thinly pool create --data-device /dev/vg/data --metadata-device /dev/vg/meta",
+      "  thinly pool create --no-space-policy queue --no-space-timeout 120 \\",
+      "      --threshold-hook /usr/local/bin/pool-alert"
     })
 final class PoolCreateCommand extends PoolCommandBase {
   private static final long MIN_BLOCK = 64 * 1024;

@@ -12,8 +12,10 @@ import picocli.CommandLine.Option;
     name = "grow",
     mixinStandardHelpOptions = true,
     description = {
-      "Grow a pool's data or metadata space. Sizes are the new total, or +SIZE to add.",
-      "Writes waiting for space resume; a pool that went read-only for lack of metadata returns to rw."
+      "Grow a pool's data or metadata space.",
+      "",
+      "Sizes are the new total, or +SIZE to add. Writes waiting for space",
+      "resume; a pool that went read-only for lack of metadata returns to rw."
     },
     footer = {
       "",

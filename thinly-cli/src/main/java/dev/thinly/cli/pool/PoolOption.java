@@ -8,7 +8,7 @@ public final class PoolOption {
   @Option(
       names = "--pool",
       paramLabel = "DIR",
-      description = "The pool directory (default: $THINLY_POOL, else ~/.local/share/thinly/default).")
+      description = {"The pool directory. Default: $THINLY_POOL, else", "~/.local/share/thinly/default"})
   Path dir;
 
   /** The pool directory: {@code --pool}, else {@code $THINLY_POOL}, else the per-user default. */

@@ -14,8 +14,10 @@ import tools.jackson.databind.annotation.JsonNaming;
     name = "status",
     mixinStandardHelpOptions = true,
     description = {
-      "Show a pool's block size, data and metadata use, transaction id and mode.",
-      "Modes: rw; ro (metadata full or a failed commit); out-of-data-space; needs-check."
+      "Show a pool's space use, transaction id and mode.",
+      "",
+      "Modes: rw; ro (metadata full, or a commit failed); out-of-data-space;",
+      "needs-check (run 'thinly check')."
     },
     footer = {"", "Examples:", "  thinly pool status --pool /srv/pool", "  thinly pool status --json | jq .data_used_percent"})
 final class PoolStatusCommand extends PoolCommandBase {

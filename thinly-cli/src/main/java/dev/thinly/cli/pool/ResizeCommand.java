@@ -13,8 +13,10 @@ import picocli.CommandLine.Parameters;
     name = "resize",
     mixinStandardHelpOptions = true,
     description = {
-      "Change a volume's virtual size. Shrinking discards everything past the new end;",
-      "growing adds space that reads as zeros."
+      "Change a volume's virtual size.",
+      "",
+      "Shrinking discards everything past the new end; growing adds space",
+      "that reads as zeros."
     },
     footer = {"", "Examples:", "  thinly resize vm1 --size 40G", "  thinly resize vm1 --size +10G", "  thinly resize vm1 --size=-512M"})
 public final class ResizeCommand extends PoolCommandBase {

@@ -11,8 +11,10 @@ import picocli.CommandLine.Parameters;
     name = "snapshot",
     mixinStandardHelpOptions = true,
     description = {
-      "Snapshot a volume in constant time. The snapshot shares every block with its source until one",
-      "of them writes it; it is a writable clone unless --read-only."
+      "Snapshot a volume, in constant time.",
+      "",
+      "The snapshot shares every block with its source until one of them",
+      "writes it. It is a writable clone unless --read-only."
     },
     footer = {"", "Examples:", "  thinly snapshot vm1 vm1-before-upgrade --read-only", "  thinly snapshot base-debian vm2"})
 public final class SnapshotCommand extends PoolCommandBase {
