@@ -105,8 +105,8 @@ public final class ImageImporter {
       long blockBytes = volume.blockSizeBytes();
       int chunkBytes = (int) Math.max(blockBytes, options.chunkBytes() / blockBytes * blockBytes);
       int inFlight = Math.max(1, Math.min(options.writesInFlight(), (int) ((256L << 20) / chunkBytes)));
-      BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(inFlight + 1);
-      for (int i = 0; i <= inFlight; i++) {
+      BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(inFlight);
+      for (int i = 0; i < inFlight; i++) {
         free.add(ByteBuffer.allocateDirect(chunkBytes));
       }
       long pos = 0;

@@ -10,7 +10,8 @@ import java.io.InputStream;
  * @param sizeBytes the volume's size, or 0 for the image's (found as it streams in if unknown)
  * @param stdin what {@code -} reads
  * @param chunkBytes bytes read and written at a time (rounded to whole pool blocks)
- * @param writesInFlight chunks written concurrently while the next is read
+ * @param writesInFlight chunk buffers: chunks being written concurrently, or read ahead while the
+ *     others are written
  */
 public record ImportOptions(
     String volume, String source, long sizeBytes, InputStream stdin, int chunkBytes, int writesInFlight) {
