@@ -158,6 +158,16 @@ class PoolCliEndToEndTest {
     JsonNode v = JsonOutput.mapper().readTree(thinly("list", "--json").out()).get(0);
     assertThat(v.get("size_bytes").asLong()).isEqualTo(1 << 20);
     assertThat(v.get("mapped_bytes").asLong()).isEqualTo(7L * Images.BLOCK);
+
+    // streams of unknown size over the existing volume: it grows, then shrinks, to each image
+    String[] fromStdin = {"import", "v", "-", "--pool", pool().toString()};
+    assertThat(Cli.runWithStdin(big, fromStdin).exitCode()).isZero();
+    thinly("export", "v", tmp.resolve("out").toString());
+    assertThat(Files.readAllBytes(tmp.resolve("out"))).isEqualTo(big);
+    assertThat(Cli.runWithStdin(small, fromStdin).exitCode()).isZero();
+    thinly("export", "v", tmp.resolve("out").toString());
+    // the size is rounded up to whole 512-byte sectors, which read as zeros
+    assertThat(Files.readAllBytes(tmp.resolve("out"))).isEqualTo(java.util.Arrays.copyOf(small, 8 * Images.BLOCK - 512));
   }
 
   static long allocatedBytes(Path file) {
