@@ -15,5 +15,15 @@ final class Commands {
     cl.addSubcommand("restore", new dev.thinly.cli.tools.RestoreCommand());
     cl.addSubcommand("ls", new dev.thinly.cli.tools.LsCommand());
     cl.addSubcommand("rmap", new dev.thinly.cli.tools.RmapCommand());
+
+    // pools and volumes
+    cl.addSubcommand(new dev.thinly.cli.pool.PoolCommand());
+    cl.addSubcommand(new dev.thinly.cli.pool.CreateCommand());
+    cl.addSubcommand(new dev.thinly.cli.pool.SnapshotCommand());
+    cl.addSubcommand(new dev.thinly.cli.pool.DeleteCommand());
+    cl.addSubcommand(new dev.thinly.cli.pool.ResizeCommand());
+    cl.addSubcommand(new dev.thinly.cli.pool.ListCommand());
+    cl.addSubcommand(new dev.thinly.cli.pool.ImportCommand());
+    cl.addSubcommand(new dev.thinly.cli.pool.ExportCommand());
   }
 }

@@ -1,0 +1,25 @@
+package dev.thinly.cli.pool;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** {@code --pool DIR}, shared by every pool and volume command. */
+public final class PoolOption {
+  @Option(
+      names = "--pool",
+      paramLabel = "DIR",
+      description = {"The pool directory. Default: $THINLY_POOL, else", "~/.local/share/thinly/default"})
+  Path dir;
+
+  /** The pool directory: {@code --pool}, else {@code $THINLY_POOL}, else the per-user default. */
+  public Path dir() {
+    if (dir != null) {
+      return dir;
+    }
+    String env = System.getenv("THINLY_POOL");
+    if (env != null && !env.isBlank()) {
+      return Path.of(env);
+    }
+    return Path.of(System.getProperty("user.home"), ".local", "share", "thinly", "default");
+  }
+}
