@@ -1,6 +1,6 @@
 package dev.thinly.cli.tools;
 
-import dev.thinly.cli.NotFoundException;
+import dev.thinly.pdata.error.NotFoundException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
