@@ -53,6 +53,7 @@ public final class ExitCodes {
       case StorageIoException e -> IO_ERROR;
       case java.io.UncheckedIOException e -> IO_ERROR;
       case CorruptMetadataException e -> FAILURE;
+      case dev.thinly.cli.access.ControlProtocol.RemoteFailure e -> "io".equals(e.kind()) ? IO_ERROR : FAILURE;
       case dev.thinly.thin.ir.MetadataInputException e -> FAILURE;
       case ClosedException e -> FAILURE;
       default -> mapByName(t);

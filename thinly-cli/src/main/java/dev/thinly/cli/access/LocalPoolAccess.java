@@ -71,23 +71,11 @@ public final class LocalPoolAccess implements PoolAccess {
 
   @Override
   public long metadataSizeBytes() {
-    String device = pool.config().metadataDevice();
-    Path file = device != null ? Path.of(device) : pool.directory().resolve("metadata");
-    try {
-      return Files.isRegularFile(file)
-          ? Files.size(file)
-          : pool.status().metadataBlocksTotal() * METADATA_BLOCK_BYTES;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return pool.metadataSizeBytes();
   }
 
   @Override
   public void grow(long dataSizeBytes, long metadataSizeBytes) {
-    if (metadataSizeBytes > 0 && metadataSizeBytes < metadataSizeBytes()) {
-      throw new InvalidRequestException(
-          "the metadata size cannot shrink (it is " + metadataSizeBytes() + " bytes)");
-    }
     pool.grow(dataSizeBytes, metadataSizeBytes);
   }
 
@@ -107,7 +95,7 @@ public final class LocalPoolAccess implements PoolAccess {
   }
 
   @Override
-  public VolumeInfo resize(String name, long sizeBytes) {
+  public VolumeInfo resize(String name, long sizeBytes, boolean force) {
     return pool.resize(name, sizeBytes);
   }
 

@@ -12,9 +12,9 @@ import java.util.Optional;
  * What the pool and volume commands need from a pool, whoever holds it.
  *
  * <p>{@link LocalPoolAccess} opens the pool directory and so owns the pool for the duration of the
- * command. A pool that {@code thinly serve} holds is locked by the server; a second implementation
- * that talks to the server's control socket lets the same commands work on it. Commands only ever
- * see this interface, obtained from {@link #open}.
+ * command. A pool that {@code thinly serve} holds is locked by the server; {@link
+ * RemotePoolAccess} talks to the server's control socket instead, so the same commands work on it.
+ * Commands only ever see this interface, obtained from {@link #open}.
  *
  * <p>Errors are the pool's exceptions ({@code NotFoundException}, {@code NoSpaceException},
  * {@code BusyException}, ...), which the CLI maps to exit codes in one place.
@@ -28,6 +28,10 @@ public interface PoolAccess extends AutoCloseable {
    * @param notices receives one-line notices from the pool (lock take-over, threshold warnings)
    */
   static PoolAccess open(Path dir, String role, Notices notices) {
+    Optional<RemotePoolAccess> served = RemotePoolAccess.connect(dir);
+    if (served.isPresent()) {
+      return served.get();
+    }
     return LocalPoolAccess.open(dir, role, notices);
   }
 
@@ -55,7 +59,11 @@ public interface PoolAccess extends AutoCloseable {
 
   void delete(String name, boolean force);
 
-  VolumeInfo resize(String name, long sizeBytes);
+  /**
+   * Changes a volume's size. Shrinking a volume that clients are connected to is refused unless
+   * {@code force}, which disconnects them first.
+   */
+  VolumeInfo resize(String name, long sizeBytes, boolean force);
 
   /** The volume named {@code name}, if there is one. */
   Optional<VolumeInfo> find(String name);

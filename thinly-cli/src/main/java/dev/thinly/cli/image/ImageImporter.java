@@ -84,7 +84,7 @@ public final class ImageImporter {
       } else {
         emptyFrom = existing.get().sizeBytes();
         if (declared > 0 && existing.get().sizeBytes() != initialBytes) {
-          pool.resize(name, initialBytes);
+          pool.resize(name, initialBytes, false);
         }
       }
       boolean done = false;
@@ -148,7 +148,7 @@ public final class ImageImporter {
         throw new InvalidRequestException(source.name() + " is empty");
       }
       if (declared < 0 && volume.sizeBytes() != roundUpToSector(pos)) {
-        pool.resize(name, roundUpToSector(pos));
+        pool.resize(name, roundUpToSector(pos), false);
       }
       // whatever the volume held past the image's end must now read as zeros
       long oldDataEnd = Math.min(volume.sizeBytes(), emptyFrom);
@@ -174,7 +174,7 @@ public final class ImageImporter {
               + (options.sizeBytes() > 0 ? " (--size)" : " (it grew while being read)"));
     }
     long grown = Math.max(roundUpToSector(end), size + Math.min(size, 64L << 30));
-    pool.resize(name, grown);
+    pool.resize(name, grown, false);
   }
 
   /** Writes the data blocks of one chunk and unmaps its zero blocks where the volume had data. */

@@ -27,12 +27,17 @@ public final class ResizeCommand extends PoolCommandBase {
       description = "The new size, or +SIZE / -SIZE relative to the current one.")
   SizeChange size;
 
+  @Option(
+      names = "--force",
+      description = "Shrink even while clients are connected (thinly serve disconnects them first).")
+  boolean force;
+
   @Override
   public Integer call() {
     try (PoolAccess p = openPool()) {
       VolumeInfo before =
           p.find(name).orElseThrow(() -> new NotFoundException("volume", "no volume named '" + name + "'"));
-      VolumeInfo after = p.resize(name, size.applyTo(before.sizeBytes()));
+      VolumeInfo after = p.resize(name, size.applyTo(before.sizeBytes()), force);
       out().printf(
           "resized volume '%s': %s -> %s%n", name, SizeConverter.format(before.sizeBytes()),
           SizeConverter.format(after.sizeBytes()));

@@ -36,7 +36,7 @@ abstract class PoolAccessContract {
       assertThat(pool.find("b")).hasValueSatisfying(v -> assertThat(v.labels()).containsEntry("k", "v"));
       assertThat(pool.find("ghost")).isEmpty();
       assertThat(pool.list()).extracting(VolumeUsage::name).containsExactly("a", "b", "b-snap");
-      assertThat(pool.resize("a", 3 * MIB).sizeBytes()).isEqualTo(3 * MIB);
+      assertThat(pool.resize("a", 3 * MIB, false).sizeBytes()).isEqualTo(3 * MIB);
       pool.delete("b", false);
       assertThat(pool.list()).extracting(VolumeUsage::name).containsExactly("a", "b-snap");
       assertThat(pool.status().volumes()).isEqualTo(2);
@@ -72,7 +72,7 @@ abstract class PoolAccessContract {
                 "0+65536 data", "65536+131072 hole", "196608+" + (3 * MIB - 196608) + " data",
                 3 * MIB + "+" + MIB + " hole");
         // the handle follows a resize of its volume
-        pool.resize("v", 8 * MIB);
+        pool.resize("v", 8 * MIB, false);
         assertThat(v.sizeBytes()).isEqualTo(8 * MIB);
       }
     }

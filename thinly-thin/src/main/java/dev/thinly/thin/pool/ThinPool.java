@@ -246,6 +246,10 @@ public final class ThinPool implements AutoCloseable {
           });
     }
     if (metadataSizeBytes > 0) {
+      if (metadataSizeBytes < metadataDevice.sizeBytes()) {
+        throw new InvalidRequestException(
+            "the metadata size cannot shrink (it is " + metadataDevice.sizeBytes() + " bytes)");
+      }
       if (metadataDevice.growable()) {
         metadataDevice.grow(metadataSizeBytes);
       }
@@ -268,6 +272,11 @@ public final class ThinPool implements AutoCloseable {
       md.setMode(PoolMode.RW, "");
     }
     space.spaceChanged();
+  }
+
+  /** The size of the metadata device (what {@code pool grow --metadata-size +N} adds to). */
+  public long metadataSizeBytes() {
+    return metadataDevice.sizeBytes();
   }
 
   public Path directory() {
