@@ -1,6 +1,6 @@
 package dev.thinly.cli.image;
 
-import dev.thinly.cli.SizeConverter;
+import dev.thinly.cli.format.SizeConverter;
 import java.io.PrintStream;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;

@@ -1,6 +1,6 @@
 package dev.thinly.cli.pool;
 
-import dev.thinly.cli.SizeConverter;
+import dev.thinly.cli.format.SizeConverter;
 import dev.thinly.cli.access.PoolAccess;
 import dev.thinly.cli.image.ImageImporter;
 import dev.thinly.cli.image.ImportOptions;

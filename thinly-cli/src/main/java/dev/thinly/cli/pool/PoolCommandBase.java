@@ -1,6 +1,6 @@
 package dev.thinly.cli.pool;
 
-import dev.thinly.cli.JsonOutput;
+import dev.thinly.cli.format.JsonOutput;
 import dev.thinly.cli.access.PoolAccess;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;

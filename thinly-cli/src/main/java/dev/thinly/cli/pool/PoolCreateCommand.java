@@ -1,6 +1,6 @@
 package dev.thinly.cli.pool;
 
-import dev.thinly.cli.SizeConverter;
+import dev.thinly.cli.format.SizeConverter;
 import dev.thinly.cli.access.LocalPoolAccess;
 import dev.thinly.pdata.error.InvalidRequestException;
 import dev.thinly.thin.pool.PoolConfig;

@@ -1,6 +1,6 @@
 package dev.thinly.cli.pool;
 
-import dev.thinly.cli.SizeConverter;
+import dev.thinly.cli.format.SizeConverter;
 import dev.thinly.cli.access.PoolAccess;
 import dev.thinly.thin.pool.PoolStatus;
 import picocli.CommandLine.ArgGroup;

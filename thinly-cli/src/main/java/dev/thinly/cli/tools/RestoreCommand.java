@@ -1,6 +1,6 @@
 package dev.thinly.cli.tools;
 
-import dev.thinly.cli.SizeConverter;
+import dev.thinly.cli.format.SizeConverter;
 import dev.thinly.thin.tools.Restore;
 import dev.thinly.thin.tools.RestoreOptions;
 import java.nio.file.Path;

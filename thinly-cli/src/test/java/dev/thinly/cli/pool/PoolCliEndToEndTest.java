@@ -2,7 +2,7 @@ package dev.thinly.cli.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.thinly.cli.JsonOutput;
+import dev.thinly.cli.format.JsonOutput;
 import dev.thinly.pdata.io.FileBlockDevice;
 import dev.thinly.thin.testkit.ThinTools;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.thinly.cli;
+package dev.thinly.cli.format;
 
 import java.math.BigDecimal;
 import java.util.Locale;
