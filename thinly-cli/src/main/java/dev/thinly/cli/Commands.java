@@ -11,5 +11,6 @@ final class Commands {
 
   static void register(CommandLine cl) {
     // metadata tools (thin-provisioning-tools compatible)
+    cl.addSubcommand("metadata-size", new MetadataSizeCommand());
   }
 }
