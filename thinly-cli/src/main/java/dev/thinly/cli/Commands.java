@@ -11,6 +11,7 @@ final class Commands {
 
   static void register(CommandLine cl) {
     // metadata tools (thin-provisioning-tools compatible)
+    cl.addSubcommand("check", new CheckCommand());
     cl.addSubcommand("metadata-size", new MetadataSizeCommand());
   }
 }
