@@ -114,7 +114,8 @@ public final class Check {
       }
       early.clear();
       ctx.reference(0, Role.SUPERBLOCK, "the device");
-      Superblock held = readHeld(ctx, live);
+      boolean superblockOnly = options.scope() == CheckOptions.Scope.SUPERBLOCK;
+      Superblock held = superblockOnly && !options.metadataSnap() ? null : readHeld(ctx, live);
       if (options.metadataSnap()) {
         if (live.heldRoot() == 0) {
           ctx.fatal(Kind.SUPERBLOCK, 0, "no metadata snapshot is held (the superblock's held root is 0)");
@@ -125,7 +126,7 @@ public final class Check {
         }
       }
       Superblock primary = options.metadataSnap() ? held : live;
-      if (options.scope() != CheckOptions.Scope.SUPERBLOCK) {
+      if (!superblockOnly) {
         checkTrees(ctx, live, held);
       }
       return finish(ctx, live, primary.transactionId(), free, reader);

@@ -31,6 +31,12 @@ final class CheckContext {
       this.description = description;
       this.valueSize = valueSize;
     }
+
+    /** What a block in this role is, for messages: "a mapping tree node", "a superblock". */
+    String noun() {
+      String what = valueSize > 0 ? description + " node" : description;
+      return (what.matches("^[aeiou].*") ? "an " : "a ") + what;
+    }
   }
 
   private static final Role[] ROLES = Role.values();
@@ -102,8 +108,8 @@ final class CheckContext {
       fatal(
           Kind.BLOCK_RANGE,
           block,
-          from + " references block " + Long.toUnsignedString(block) + " as its "
-              + role.description + ", beyond the " + nrMetadataBlocks + " metadata blocks");
+          from + " references block " + Long.toUnsignedString(block) + " as " + role.noun()
+              + ", beyond the " + nrMetadataBlocks + " metadata blocks");
       return false;
     }
     int b = (int) block;
@@ -118,8 +124,8 @@ final class CheckContext {
       fatal(
           Kind.BLOCK_ROLE,
           block,
-          from + " references block " + block + " as a " + role.description
-              + ", but it is in use as a " + ROLES[seen - 1].description);
+          from + " references block " + block + " as " + role.noun()
+              + ", but it is in use as " + ROLES[seen - 1].noun());
       return false;
     }
     return true;

@@ -279,16 +279,16 @@ final class CheckTreeWalker {
     if (max <= 0 || max % 3 != 0) {
       return header(block, what + ": max entries is not divisible by 3: " + max + at);
     }
+    int wantedSize = flags == Node.INTERNAL ? 8 : role.valueSize;
+    if (vs != wantedSize) {
+      ctx.fatal(Kind.VALUE_SIZE, block, what + ": value size mismatch: expected " + wantedSize + ", but got " + vs + at);
+      return false;
+    }
     if (vs <= 0 || (long) Node.KEYS + (8L + vs) * max > CheckBlockReader.BLOCK) {
       return header(block, what + ": max entries " + max + " with values of " + vs + " bytes do not fit a block" + at);
     }
     if (nr < 0 || nr > max) {
       return header(block, what + ": nr_entries " + nr + " exceeds max_entries " + max + at);
-    }
-    int wantedSize = flags == Node.INTERNAL ? 8 : role.valueSize;
-    if (vs != wantedSize) {
-      ctx.fatal(Kind.VALUE_SIZE, block, what + ": value size mismatch: expected " + wantedSize + ", but got " + vs + at);
-      return false;
     }
     if (flags == Node.INTERNAL && nr == 0) {
       return header(block, what + ": internal btree node without entries" + at);
