@@ -40,6 +40,8 @@ final class CheckSpaceMaps {
   private final SpaceMapRoot metadataRoot;
   private final SpaceMapRoot dataRoot;
   private long[] metadataBitmaps = new long[0];
+  /** The metadata bitmaps as read for the comparison (at most 255 blocks). */
+  private byte[][] metadataBitmapData = new byte[0][];
   private long[] dataBitmaps = new long[0];
   private final LongLongHashMap metadataTree = new LongLongHashMap();
   private final DataRefCounts dataTreeKeys = new DataRefCounts();
@@ -226,11 +228,13 @@ final class CheckSpaceMaps {
   void compareMetadata() {
     long nrBlocks = metadataRoot.nrBlocks();
     long allocated = 0;
+    metadataBitmapData = new byte[metadataBitmaps.length][];
     for (int i = 0; i < metadataBitmaps.length; i++) {
       byte[] bm = readBitmap(metadataBitmaps[i], "metadata");
       if (bm == null) {
         continue;
       }
+      metadataBitmapData[i] = bm;
       long base = (long) i * ENTRIES;
       long[] expected = new long[WORDS];
       long end = Math.min(base + ENTRIES, nrBlocks);
@@ -244,7 +248,7 @@ final class CheckSpaceMaps {
     }
     flushRun();
     for (long key : metadataTree.keys().toArray()) {
-      int v = entryOf(key, metadataBitmaps);
+      int v = entryOf(key);
       if (v >= 0 && v != 3) {
         ctx.problem(Severity.NON_FATAL, Kind.REF_COUNT_TREE, key, "metadata space map ref-count tree has a stale entry for block "
             + key + " (count " + metadataTree.get(key) + "), but its bitmap says " + v);
@@ -394,20 +398,14 @@ final class CheckSpaceMaps {
     }
   }
 
-  /** The stored 2-bit count of a metadata block, -1 if its bitmap is unknown. */
-  private int entryOf(long block, long[] bitmaps) {
+  /** The stored 2-bit count of a metadata block, -1 if its bitmap could not be read. */
+  private int entryOf(long block) {
     int i = (int) (block / ENTRIES);
-    if (i >= bitmaps.length || bitmaps[i] <= 0) {
-      return -1;
-    }
-    byte[] bm;
-    try {
-      bm = ctx.reader.read(bitmaps[i]);
-    } catch (RuntimeException e) {
+    if (i >= metadataBitmapData.length || metadataBitmapData[i] == null) {
       return -1;
     }
     int e = (int) (block % ENTRIES);
-    return get(LittleEndian.getLong(bm, DATA + 8 * (e >>> 5)), e & 31);
+    return get(LittleEndian.getLong(metadataBitmapData[i], DATA + 8 * (e >>> 5)), e & 31);
   }
 
   /** Entry {@code j} of a bitmap word: the lower bit of each pair is the high bit of the count. */
