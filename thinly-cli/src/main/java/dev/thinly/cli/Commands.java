@@ -13,5 +13,6 @@ final class Commands {
     // metadata tools (thin-provisioning-tools compatible)
     cl.addSubcommand("check", new CheckCommand());
     cl.addSubcommand("metadata-size", new MetadataSizeCommand());
+    cl.addSubcommand("message", new MessageCommand());
   }
 }

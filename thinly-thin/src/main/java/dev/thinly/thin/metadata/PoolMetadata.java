@@ -551,6 +551,8 @@ public final class PoolMetadata implements AutoCloseable {
     tm.inc(mappingRoot);
     tm.inc(detailsRoot);
     heldRoot = held.blocknr();
+    // the commit above cleared it; without this the caller's commit would drop the snapshot
+    changed = true;
     return heldRoot;
   }
 
