@@ -12,6 +12,7 @@ final class Commands {
   static void register(CommandLine cl) {
     // metadata tools (thin-provisioning-tools compatible)
     cl.addSubcommand("check", new CheckCommand());
+    cl.addSubcommand("delta", new DeltaCommand());
     cl.addSubcommand("metadata-size", new MetadataSizeCommand());
     cl.addSubcommand("message", new MessageCommand());
   }

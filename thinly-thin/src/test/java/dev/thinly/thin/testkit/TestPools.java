@@ -27,6 +27,15 @@ public final class TestPools {
    * metadata snapshot taken in the middle. Returns the ids of the devices that exist at the end.
    */
   public static List<Long> random(Path file, long seed, boolean holdMetadataSnapshot) {
+    return random(file, seed, holdMetadataSnapshot, false);
+  }
+
+  /**
+   * As {@link #random(Path, long, boolean)}; {@code dense} maps each device's blocks without gaps
+   * (writes only overwrite, nothing is discarded), the case where delta need not read what
+   * devices share.
+   */
+  public static List<Long> random(Path file, long seed, boolean holdMetadataSnapshot, boolean dense) {
     Random rnd = new Random(seed);
     List<Long> ids = new ArrayList<>();
     try (PoolMetadata pm =
@@ -37,10 +46,11 @@ public final class TestPools {
         long id = next++;
         pm.createThin(id);
         ids.add(id);
-        int n = rnd.nextInt(3000);
-        long base = rnd.nextInt(1000);
+        int n = dense ? 6000 : rnd.nextInt(3000);
+        long base = dense ? 0 : rnd.nextInt(1000);
         for (int i = 0; i < n; i++) {
-          pm.insert(id, base + i + (rnd.nextInt(10) == 0 ? rnd.nextInt(5000) : 0), pm.allocateDataBlock().orElseThrow());
+          long gap = !dense && rnd.nextInt(10) == 0 ? rnd.nextInt(5000) : 0;
+          pm.insert(id, base + i + gap, pm.allocateDataBlock().orElseThrow());
         }
       }
       pm.commit();
@@ -60,10 +70,10 @@ public final class TestPools {
           int n = rnd.nextInt(400);
           long at = rnd.nextInt(6000);
           for (int i = 0; i < n; i++) {
-            long block = rnd.nextBoolean() ? at + i : rnd.nextInt(8000);
-            pm.insert(dev, block, pm.allocateDataBlock().orElseThrow());
+            long block = rnd.nextBoolean() ? at + i : rnd.nextInt(dense ? 6000 : 8000);
+            pm.insert(dev, dense ? Math.min(block, 5999) : block, pm.allocateDataBlock().orElseThrow());
           }
-          if (rnd.nextInt(3) == 0) {
+          if (!dense && rnd.nextInt(3) == 0) {
             long from = rnd.nextInt(6000);
             pm.removeRange(dev, from, from + rnd.nextInt(300));
           }
