@@ -4,6 +4,7 @@ import dev.thinly.thin.tools.Delta;
 import dev.thinly.thin.tools.DeltaOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Stack;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -38,11 +39,23 @@ final class DeltaCommand implements Callable<Integer> {
 
   @Option(
       names = {"-m", "--metadata-snap"},
-      arity = "0..1",
       paramLabel = "BLOCK",
-      fallbackValue = "-1",
-      description = "Use the held metadata snapshot (at BLOCK, if given).")
+      parameterConsumer = OptionalBlock.class,
+      description = "Use the held metadata snapshot (at BLOCK, if given: -mBLOCK, -m BLOCK).")
   Long metadataSnap;
+
+  /**
+   * {@code -m} takes a block number only if one follows: {@code -m META} must leave the metadata
+   * path alone, as thin_delta's optional argument does.
+   */
+  static final class OptionalBlock implements CommandLine.IParameterConsumer {
+    @Override
+    public void consumeParameters(
+        Stack<String> args, CommandLine.Model.ArgSpec argSpec, CommandLine.Model.CommandSpec commandSpec) {
+      boolean number = !args.isEmpty() && args.peek().matches("[0-9]+");
+      argSpec.setValue(number ? Long.parseLong(args.pop()) : -1L);
+    }
+  }
 
   @Override
   public Integer call() {
