@@ -36,7 +36,9 @@ final class CheckCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "METADATA", description = "Metadata file or device.")
   Path metadata;
 
-  @Option(names = {"-q", "--quiet"}, description = "Print nothing; only the exit status tells.")
+  @Option(
+      names = {"-q", "--quiet"},
+      description = "Print nothing; only the exit status tells.")
   boolean quiet;
 
   @Option(names = "--super-block-only", description = "Check the superblock only.")

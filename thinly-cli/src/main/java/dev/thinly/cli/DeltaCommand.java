@@ -28,10 +28,18 @@ final class DeltaCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "METADATA", description = "Metadata file or device.")
   Path metadata;
 
-  @Option(names = {"--thin1", "--snap1"}, required = true, paramLabel = "ID", description = "The left device.")
+  @Option(
+      names = {"--thin1", "--snap1"},
+      required = true,
+      paramLabel = "ID",
+      description = "The left device.")
   long thin1;
 
-  @Option(names = {"--thin2", "--snap2"}, required = true, paramLabel = "ID", description = "The right device.")
+  @Option(
+      names = {"--thin2", "--snap2"},
+      required = true,
+      paramLabel = "ID",
+      description = "The right device.")
   long thin2;
 
   @Option(names = "--verbose", description = "List every range with its data blocks.")
@@ -51,7 +59,9 @@ final class DeltaCommand implements Callable<Integer> {
   static final class OptionalBlock implements CommandLine.IParameterConsumer {
     @Override
     public void consumeParameters(
-        Stack<String> args, CommandLine.Model.ArgSpec argSpec, CommandLine.Model.CommandSpec commandSpec) {
+        Stack<String> args,
+        CommandLine.Model.ArgSpec argSpec,
+        CommandLine.Model.CommandSpec commandSpec) {
       boolean number = !args.isEmpty() && args.peek().matches("[0-9]+");
       argSpec.setValue(number ? Long.parseLong(args.pop()) : -1L);
     }

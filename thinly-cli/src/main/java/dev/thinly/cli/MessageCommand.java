@@ -30,10 +30,18 @@ final class MessageCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "METADATA", description = "Metadata file or device.")
   Path metadata;
 
-  @Parameters(index = "1..*", arity = "1..*", paramLabel = "MESSAGE", description = "The message and its arguments.")
+  @Parameters(
+      index = "1..*",
+      arity = "1..*",
+      paramLabel = "MESSAGE",
+      description = "The message and its arguments.")
   List<String> words;
 
-  @Option(names = "--cache", paramLabel = "SIZE", converter = SizeConverter.class, description = "Block cache (default 16M).")
+  @Option(
+      names = "--cache",
+      paramLabel = "SIZE",
+      converter = SizeConverter.class,
+      description = "Block cache (default 16M).")
   long cacheBytes = 16L << 20;
 
   @Override

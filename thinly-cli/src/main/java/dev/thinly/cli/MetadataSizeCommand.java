@@ -29,12 +29,18 @@ final class MetadataSizeCommand implements Callable<Integer> {
   private MetadataSizeOptions.Numeric numeric = MetadataSizeOptions.Numeric.FULL;
 
   // Setters run in command-line order: a unitless size is echoed with the unit given before it.
-  @Option(names = {"-b", "--block-size"}, paramLabel = "SIZE", description = "Data block size.")
+  @Option(
+      names = {"-b", "--block-size"},
+      paramLabel = "SIZE",
+      description = "Data block size.")
   void blockSize(String v) {
     blockSize = new SizeArg(v, unit);
   }
 
-  @Option(names = {"-s", "--pool-size"}, paramLabel = "SIZE", description = "Data device size.")
+  @Option(
+      names = {"-s", "--pool-size"},
+      paramLabel = "SIZE",
+      description = "Data device size.")
   void poolSize(String v) {
     poolSize = new SizeArg(v, unit);
   }
@@ -47,7 +53,10 @@ final class MetadataSizeCommand implements Callable<Integer> {
     maxThins = new SizeArg(v, unit);
   }
 
-  @Option(names = {"-u", "--unit"}, paramLabel = "UNIT", description = "Output unit (default: sectors).")
+  @Option(
+      names = {"-u", "--unit"},
+      paramLabel = "UNIT",
+      description = "Output unit (default: sectors).")
   void unit(String v) {
     unit = v;
   }

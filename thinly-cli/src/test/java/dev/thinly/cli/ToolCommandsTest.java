@@ -48,24 +48,38 @@ class ToolCommandsTest {
     assertThat(r.out()).isEmpty();
     Run quiet = run("check", "-q", SharedTools.fixture("91-bad-underfull-leaf.bin"));
     assertThat(quiet).isEqualTo(new Run(ExitCodes.FAILURE, "", ""));
-    Run sbOnly = run("check", "--super-block-only", SharedTools.fixture("91-bad-underfull-leaf.bin"));
+    Run sbOnly =
+        run("check", "--super-block-only", SharedTools.fixture("91-bad-underfull-leaf.bin"));
     assertThat(sbOnly.exit()).isZero();
   }
 
   @Test
   void checkLeakIsNonFatal() {
     Path leak = dir.resolve("leak.bin");
-    SharedTools.python("setcount.py", SharedTools.fixture("04-shared-root-with-metadata-snap.bin"), leak, 13, 2, 2);
+    SharedTools.python(
+        "setcount.py",
+        SharedTools.fixture("04-shared-root-with-metadata-snap.bin"),
+        leak,
+        13,
+        2,
+        2);
     Run r = run("check", leak);
     assertThat(r.exit()).isEqualTo(ExitCodes.FAILURE);
-    assertThat(r.err()).isEqualTo("metadata reference counts differ for block 2, expected 1, but got 2 (non-fatal)\n");
+    assertThat(r.err())
+        .isEqualTo(
+            "metadata reference counts differ for block 2, expected 1, but got 2 (non-fatal)\n");
     assertThat(run("check", "--ignore-non-fatal-errors", leak).exit()).isZero();
     assertThat(ThinTools.thinCheck(leak, "--ignore-non-fatal-errors").exitCode()).isZero();
   }
 
   @Test
   void checkRefusesNonsenseAndMissingFiles() {
-    Run both = run("check", "--clear-needs-check-flag", "--ignore-non-fatal-errors", SharedTools.fixture("01-empty-pool.bin"));
+    Run both =
+        run(
+            "check",
+            "--clear-needs-check-flag",
+            "--ignore-non-fatal-errors",
+            SharedTools.fixture("01-empty-pool.bin"));
     assertThat(both.exit()).isEqualTo(ExitCodes.USAGE);
     assertThat(both.err()).isEqualTo("thinly: cannot perform fix by ignoring non-fatal errors\n");
     Run missing = run("check", dir.resolve("nothing"));
@@ -91,18 +105,28 @@ class ToolCommandsTest {
     Path f = SharedTools.fixture("02-thins-and-snapshots.bin");
     Run r = run("delta", "--snap1", 0, "--snap2", 1, f);
     assertThat(r.exit()).isZero();
-    assertThat(r.out()).isEqualTo(Files.readString(SharedTools.fixture("02-thins-and-snapshots.thin_delta-0-1.xml")));
+    assertThat(r.out())
+        .isEqualTo(
+            Files.readString(SharedTools.fixture("02-thins-and-snapshots.thin_delta-0-1.xml")));
     Run v = run("delta", "--verbose", "--thin1", 0, "--thin2", 2, f);
-    assertThat(v.out()).isEqualTo(Files.readString(SharedTools.fixture("02-thins-and-snapshots.thin_delta-0-2-verbose.xml")));
+    assertThat(v.out())
+        .isEqualTo(
+            Files.readString(
+                SharedTools.fixture("02-thins-and-snapshots.thin_delta-0-2-verbose.xml")));
     Path held = SharedTools.fixture("04-shared-root-with-metadata-snap.bin");
-    for (Object[] args : new Object[][] {
-        {"delta", "-m", "--thin1", 0, "--thin2", 2, held},
-        {"delta", "--thin1", 0, "--thin2", 2, "-m", held},
-        {"delta", "--thin1", 0, "--thin2", 2, "-m8", held},
-        {"delta", "--thin1", 0, "--thin2", 2, "--metadata-snap=8", held}}) {
+    for (Object[] args :
+        new Object[][] {
+          {"delta", "-m", "--thin1", 0, "--thin2", 2, held},
+          {"delta", "--thin1", 0, "--thin2", 2, "-m", held},
+          {"delta", "--thin1", 0, "--thin2", 2, "-m8", held},
+          {"delta", "--thin1", 0, "--thin2", 2, "--metadata-snap=8", held}
+        }) {
       Run m = run(args);
       assertThat(m.exit()).isZero();
-      assertThat(m.out()).isEqualTo(ThinTools.run("thin_delta", "-m", "--thin1", "0", "--thin2", "2", held.toString()).stdout());
+      assertThat(m.out())
+          .isEqualTo(
+              ThinTools.run("thin_delta", "-m", "--thin1", "0", "--thin2", "2", held.toString())
+                  .stdout());
     }
   }
 
@@ -122,9 +146,15 @@ class ToolCommandsTest {
   void metadataSize() {
     Run r = run("metadata-size", "-b", "64k", "-s", "1t", "-m", "1000", "-u", "m");
     assertThat(r.exit()).isZero();
-    assertThat(r.out()).isEqualTo(ThinTools.run("thin_metadata_size", "-b", "64k", "-s", "1t", "-m", "1000", "-u", "m").stdout());
-    assertThat(run("metadata-size", "-b", "64k", "-s", "1t", "-m", "1000", "-n").out()).isEqualTo("1073224\n");
-    assertThat(run("metadata-size", "-b", "64k", "-s", "1t", "-m", "1000", "-nshort", "-u", "g").out()).isEqualTo("0.51g\n");
+    assertThat(r.out())
+        .isEqualTo(
+            ThinTools.run("thin_metadata_size", "-b", "64k", "-s", "1t", "-m", "1000", "-u", "m")
+                .stdout());
+    assertThat(run("metadata-size", "-b", "64k", "-s", "1t", "-m", "1000", "-n").out())
+        .isEqualTo("1073224\n");
+    assertThat(
+            run("metadata-size", "-b", "64k", "-s", "1t", "-m", "1000", "-nshort", "-u", "g").out())
+        .isEqualTo("0.51g\n");
     Run bad = run("metadata-size", "-b", "100", "-s", "1t", "-m", "1");
     assertThat(bad.exit()).isEqualTo(ExitCodes.USAGE);
     assertThat(bad.err()).isEqualTo("thinly: block size must be 2^^N\n");
@@ -141,16 +171,20 @@ class ToolCommandsTest {
     assertThat(exists.err()).isEqualTo("thinly: thin device 1 already exists\n");
     assertThat(run("message", meta, "delete", 7).exit()).isEqualTo(ExitCodes.NOT_FOUND);
     assertThat(run("message", meta, "create_thin", 16777216).exit()).isEqualTo(ExitCodes.USAGE);
-    assertThat(run("message", meta, "set_transaction_id", 5, 6).exit()).isEqualTo(ExitCodes.FAILURE);
+    assertThat(run("message", meta, "set_transaction_id", 5, 6).exit())
+        .isEqualTo(ExitCodes.FAILURE);
     assertThat(run("message", meta, "set_transaction_id", 0, 6).exit()).isZero();
     assertThat(run("message", meta, "reserve_metadata_snap").exit()).isZero();
     assertThat(run("message", meta, "reserve_metadata_snap").exit()).isEqualTo(ExitCodes.BUSY);
     assertThat(run("message", meta, "release_metadata_snap").exit()).isZero();
     assertThat(run("message", meta, "release_metadata_snap").exit()).isEqualTo(ExitCodes.FAILURE);
     assertThat(run("message", meta, "frobnicate").exit()).isEqualTo(ExitCodes.USAGE);
-    assertThat(run("message", dir.resolve("none"), "create_thin", 3).exit()).isEqualTo(ExitCodes.NOT_FOUND);
+    assertThat(run("message", dir.resolve("none"), "create_thin", 3).exit())
+        .isEqualTo(ExitCodes.NOT_FOUND);
     assertThat(ThinTools.thinCheck(meta).exitCode()).isZero();
-    assertThat(ThinTools.thinDump(meta).stdout()).contains("transaction=\"6\"").contains("dev_id=\"1\"");
+    assertThat(ThinTools.thinDump(meta).stdout())
+        .contains("transaction=\"6\"")
+        .contains("dev_id=\"1\"");
     assertThat(run("check", meta).exit()).isZero();
   }
 }

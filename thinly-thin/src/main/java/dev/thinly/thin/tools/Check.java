@@ -50,8 +50,16 @@ public final class Check {
         clearNeedsCheck(device);
       }
       return new CheckResult(
-          r.superblockValid(), r.transactionId(), r.metadataFreeBlocks(), r.fatal(), r.nonFatal(),
-          r.warnings(), false, true, r.passed(), r.blocksRead());
+          r.superblockValid(),
+          r.transactionId(),
+          r.metadataFreeBlocks(),
+          r.fatal(),
+          r.nonFatal(),
+          r.warnings(),
+          false,
+          true,
+          r.passed(),
+          r.blocksRead());
     }
     return r;
   }
@@ -77,6 +85,7 @@ public final class Check {
     private final BlockDevice device;
     private final CheckOptions options;
     private final CheckReport report;
+
     /** Superblock problems come before the context exists; they are replayed into its counters. */
     private final List<Problem> early = new ArrayList<>();
 
@@ -89,7 +98,10 @@ public final class Check {
     CheckResult run() {
       CheckBlockReader reader = new CheckBlockReader(device);
       if (reader.deviceBlocks() < 1) {
-        return failed("metadata device/file too small (" + device.sizeBytes() + " bytes): is this binary metadata?");
+        return failed(
+            "metadata device/file too small ("
+                + device.sizeBytes()
+                + " bytes): is this binary metadata?");
       }
       byte[] b0;
       try {
@@ -102,8 +114,10 @@ public final class Check {
       if (live == null) {
         return finish(null, null, -1, -1, reader);
       }
-      long nrMeta = Math.min(Math.min(live.metadataSpaceMap().nrBlocks(), reader.deviceBlocks()),
-          MetadataIndexBlock.MAX_METADATA_BLOCKS);
+      long nrMeta =
+          Math.min(
+              Math.min(live.metadataSpaceMap().nrBlocks(), reader.deviceBlocks()),
+              MetadataIndexBlock.MAX_METADATA_BLOCKS);
       long free = live.metadataSpaceMap().nrBlocks() - live.metadataSpaceMap().nrAllocated();
       if (nrMeta < 1) {
         return finish(null, live, live.transactionId(), free, reader);
@@ -118,7 +132,8 @@ public final class Check {
       Superblock held = superblockOnly && !options.metadataSnap() ? null : readHeld(ctx, live);
       if (options.metadataSnap()) {
         if (live.heldRoot() == 0) {
-          ctx.fatal(Kind.SUPERBLOCK, 0, "no metadata snapshot is held (the superblock's held root is 0)");
+          ctx.fatal(
+              Kind.SUPERBLOCK, 0, "no metadata snapshot is held (the superblock's held root is 0)");
           return finish(ctx, live, live.transactionId(), free, reader);
         }
         if (held == null) {
@@ -143,11 +158,13 @@ public final class Check {
         b = ctx.reader.read(h);
       } catch (RuntimeException e) {
         ctx.markIncomplete();
-        ctx.fatal(Kind.IO, h, "cannot read the metadata snapshot superblock " + h + ": " + e.getMessage());
+        ctx.fatal(
+            Kind.IO,
+            h,
+            "cannot read the metadata snapshot superblock " + h + ": " + e.getMessage());
         return null;
       }
-      Superblock held =
-          CheckSuperblock.check(b, h, true, ctx::problem, ctx.reader.deviceBlocks());
+      Superblock held = CheckSuperblock.check(b, h, true, ctx::problem, ctx.reader.deviceBlocks());
       if (held == null) {
         ctx.markIncomplete();
       }
@@ -166,12 +183,19 @@ public final class Check {
         views.add(new CheckDevices.View("", live.deviceDetailsRoot(), live.dataMappingRoot()));
       }
       if (held != null && (options.metadataSnap() || full)) {
-        views.add(new CheckDevices.View(options.metadataSnap() ? "" : "metadata snapshot: ",
-            held.deviceDetailsRoot(), held.dataMappingRoot()));
+        views.add(
+            new CheckDevices.View(
+                options.metadataSnap() ? "" : "metadata snapshot: ",
+                held.deviceDetailsRoot(),
+                held.dataMappingRoot()));
       }
       List<CheckDevices.Devices> sets = new ArrayList<>();
       for (CheckDevices.View v : views) {
-        devices.walkDeviceTrees(v, v.prefix().isEmpty() && !options.metadataSnap() ? "superblock" : "metadata snapshot superblock");
+        devices.walkDeviceTrees(
+            v,
+            v.prefix().isEmpty() && !options.metadataSnap()
+                ? "superblock"
+                : "metadata snapshot superblock");
         sets.add(devices.devices(v));
       }
       if (!full) {
@@ -187,12 +211,15 @@ public final class Check {
       maps.walkDataSpaceMap();
       maps.walkMetadataSpaceMap();
       if (ctx.countsIncomplete()) {
-        ctx.problem(Severity.WARNING, Kind.NOT_COMPARED, -1,
-            "reference counts were not compared with the space maps: damage reported above hides part of the metadata");
+        ctx.problem(
+            Severity.WARNING,
+            Kind.NOT_COMPARED,
+            -1,
+            "reference counts were not compared with the space maps: damage reported above hides"
+                + " part of the metadata");
         return;
       }
-      maps.compareData();
-      maps.compareMetadata();
+      maps.compareCounts();
     }
 
     private CheckResult failed(String message) {
@@ -223,8 +250,17 @@ public final class Check {
         warnings = ctx.warningCount();
       }
       boolean passed = fatal == 0 && (options.ignoreNonFatal() || nonFatal == 0);
-      return new CheckResult(live != null, live == null ? -1 : transactionId, live == null ? -1 : free,
-          fatal, nonFatal, warnings, live != null && live.needsCheck(), false, passed, reader.blocksRead());
+      return new CheckResult(
+          live != null,
+          live == null ? -1 : transactionId,
+          live == null ? -1 : free,
+          fatal,
+          nonFatal,
+          warnings,
+          live != null && live.needsCheck(),
+          false,
+          passed,
+          reader.blocksRead());
     }
   }
 }

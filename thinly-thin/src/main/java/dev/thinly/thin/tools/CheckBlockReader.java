@@ -12,9 +12,9 @@ import java.util.Map;
 
 /**
  * Raw, unvalidated block reads for the checker, which must see damaged blocks rather than get an
- * exception, and reads every block once (so no cache). Blocks that the walk is about to need
- * anyway (the leaves under one internal node) can be prefetched: sorted and read in runs of
- * adjacent blocks, one device request per run.
+ * exception, and reads every block once (so no cache). Blocks that the walk is about to need anyway
+ * (the leaves under one internal node) can be prefetched: sorted and read in runs of adjacent
+ * blocks, one device request per run.
  */
 final class CheckBlockReader {
   static final int BLOCK = BlockManager.BLOCK_SIZE;
@@ -57,8 +57,8 @@ final class CheckBlockReader {
 
   /**
    * Reads {@code blocks[0..n)} (distinct, within the device) in location order into the prefetch
-   * buffer; the caller then {@link #read}s each of them once. On an I/O error nothing is
-   * prefetched and the individual reads report it.
+   * buffer; the caller then {@link #read}s each of them once. On an I/O error nothing is prefetched
+   * and the individual reads report it.
    */
   void prefetch(long[] blocks, int n) {
     if (n < 2) {
@@ -100,12 +100,21 @@ final class CheckBlockReader {
   static String checkSalted(byte[] b, long block, int salt, String type) {
     int wanted = BlockChecksum.compute(b, salt);
     if (BlockChecksum.stored(b) != wanted) {
-      return "bad checksum in " + type + " (block " + block + "), wanted "
-          + Integer.toUnsignedString(wanted) + describeSalt(b);
+      return "bad checksum in "
+          + type
+          + " (block "
+          + block
+          + "), wanted "
+          + Integer.toUnsignedString(wanted)
+          + describeSalt(b);
     }
     long self = LittleEndian.getLong(b, SaltedValidator.BLOCKNR_OFFSET);
     if (self != block) {
-      return "bad block nr in " + type + " (block " + block + "): it says it is block "
+      return "bad block nr in "
+          + type
+          + " (block "
+          + block
+          + "): it says it is block "
           + Long.toUnsignedString(self);
     }
     return null;

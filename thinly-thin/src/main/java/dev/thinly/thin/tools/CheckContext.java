@@ -6,8 +6,8 @@ import dev.thinly.thin.tools.CheckReport.Severity;
 
 /**
  * State shared by the parts of one check: the recomputed metadata reference counts (one int per
- * metadata block), what each block was first referenced as, the problem counters, and the reader.
- * A block is "referenced" once per referencing place (spec 5.7); it is read and walked once.
+ * metadata block), what each block was first referenced as, the problem counters, and the reader. A
+ * block is "referenced" once per referencing place (spec 5.7); it is read and walked once.
  */
 final class CheckContext {
   /** What a metadata block is used as; trees carry the value size of their leaves. */
@@ -42,8 +42,10 @@ final class CheckContext {
   private static final Role[] ROLES = Role.values();
 
   final CheckBlockReader reader;
+
   /** References are valid below this (the metadata space map's size, capped by the device). */
   final long nrMetadataBlocks;
+
   final int[] metadataCounts;
   private final byte[] roles;
   private final CheckReport report;
@@ -108,8 +110,14 @@ final class CheckContext {
       fatal(
           Kind.BLOCK_RANGE,
           block,
-          from + " references block " + Long.toUnsignedString(block) + " as " + role.noun()
-              + ", beyond the " + nrMetadataBlocks + " metadata blocks");
+          from
+              + " references block "
+              + Long.toUnsignedString(block)
+              + " as "
+              + role.noun()
+              + ", beyond the "
+              + nrMetadataBlocks
+              + " metadata blocks");
       return false;
     }
     int b = (int) block;
@@ -124,8 +132,13 @@ final class CheckContext {
       fatal(
           Kind.BLOCK_ROLE,
           block,
-          from + " references block " + block + " as " + role.noun()
-              + ", but it is in use as " + ROLES[seen - 1].noun());
+          from
+              + " references block "
+              + block
+              + " as "
+              + role.noun()
+              + ", but it is in use as "
+              + ROLES[seen - 1].noun());
       return false;
     }
     return true;

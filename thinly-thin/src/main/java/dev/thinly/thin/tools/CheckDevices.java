@@ -45,6 +45,7 @@ final class CheckDevices {
   private final long nrDataBlocks;
   private final Map<Long, long[][]> leaves = new HashMap<>();
   private final Map<Long, long[]> children = new HashMap<>();
+
   /** Subtree roots that a top-level entry referenced but that cannot be walked as mapping trees. */
   private final LongHashSet refusedRoots = new LongHashSet();
 
@@ -52,7 +53,8 @@ final class CheckDevices {
    * @param dataCounts where data references are counted, or null not to count them
    * @param nrDataBlocks mappings must point below this
    */
-  CheckDevices(CheckContext ctx, CheckTreeWalker walker, DataRefCounts dataCounts, long nrDataBlocks) {
+  CheckDevices(
+      CheckContext ctx, CheckTreeWalker walker, DataRefCounts dataCounts, long nrDataBlocks) {
     this.ctx = ctx;
     this.walker = walker;
     this.dataCounts = dataCounts;
@@ -85,7 +87,9 @@ final class CheckDevices {
           ctx.fatal(
               Kind.DEVICE_TREES_DIFFER,
               -1,
-              v.prefix() + "thin device " + Long.toUnsignedString(id)
+              v.prefix()
+                  + "thin device "
+                  + Long.toUnsignedString(id)
                   + " is in the device details tree but not in the top-level mapping tree");
         }
       }
@@ -94,7 +98,9 @@ final class CheckDevices {
           ctx.fatal(
               Kind.DEVICE_TREES_DIFFER,
               -1,
-              v.prefix() + "thin device " + Long.toUnsignedString(id)
+              v.prefix()
+                  + "thin device "
+                  + Long.toUnsignedString(id)
                   + " is in the top-level mapping tree but not in the device details tree");
         }
       }
@@ -124,7 +130,10 @@ final class CheckDevices {
     for (Map.Entry<Long, Long> e : d.roots.entrySet()) {
       Long details = d.mappedBlocks.get(e.getKey());
       long root = e.getValue();
-      if (details == null || refusedRoots.contains(root) || root < 0 || root >= ctx.nrMetadataBlocks) {
+      if (details == null
+          || refusedRoots.contains(root)
+          || root < 0
+          || root >= ctx.nrMetadataBlocks) {
         continue;
       }
       int id = nodes.idOf(root);
@@ -136,9 +145,13 @@ final class CheckDevices {
         ctx.fatal(
             Kind.MAPPED_BLOCKS,
             root,
-            d.view.prefix() + "thin device " + Long.toUnsignedString(e.getKey())
-                + " has unexpected number of mappings: the details say " + Long.toUnsignedString(details)
-                + ", its mapping tree holds " + found);
+            d.view.prefix()
+                + "thin device "
+                + Long.toUnsignedString(e.getKey())
+                + " has unexpected number of mappings: the details say "
+                + Long.toUnsignedString(details)
+                + ", its mapping tree holds "
+                + found);
       }
     }
   }
@@ -162,8 +175,16 @@ final class CheckDevices {
         ctx.fatal(
             Kind.DATA_BLOCK_RANGE,
             block,
-            what + " maps block " + Long.toUnsignedString(CheckTreeWalker.key(n, i)) + " to data block "
-                + dataBlock + ", beyond the " + nrDataBlocks + " data blocks (btree node " + block + ")");
+            what
+                + " maps block "
+                + Long.toUnsignedString(CheckTreeWalker.key(n, i))
+                + " to data block "
+                + dataBlock
+                + ", beyond the "
+                + nrDataBlocks
+                + " data blocks (btree node "
+                + block
+                + ")");
       } else if (dataCounts != null) {
         dataCounts.inc(dataBlock);
       }

@@ -11,6 +11,7 @@ import java.util.Arrays;
 final class CheckNodeTable {
   static final byte IN_PROGRESS = 1;
   static final byte OK = 2;
+
   /** The node itself is unreadable or malformed: nothing below it was walked. */
   static final byte BAD = 3;
 
@@ -67,7 +68,15 @@ final class CheckNodeTable {
    * {@code nrBelow} is trustworthy); {@code range} whether {@code [min, max]} holds its keys.
    */
   void finish(
-      int id, int h, boolean range, long min, long max, long nrBelow, int nr, int max_, boolean full) {
+      int id,
+      int h,
+      boolean range,
+      long min,
+      long max,
+      long nrBelow,
+      int nr,
+      int max_,
+      boolean full) {
     state[id] = OK;
     height[id] = (byte) h;
     hasRange[id] = range;

@@ -9,8 +9,7 @@ import dev.thinly.pdata.error.InvalidRequestException;
  * @param metadataSnap check the held metadata snapshot's trees instead of the live ones (no space
  *     map comparison: the snapshot has no space maps of its own)
  * @param ignoreNonFatal non-fatal problems do not fail the check
- * @param clearNeedsCheck if the metadata is clean, clear NEEDS_CHECK (rewrites the superblock
- *     only)
+ * @param clearNeedsCheck if the metadata is clean, clear NEEDS_CHECK (rewrites the superblock only)
  * @param cacheBytes memory for I/O buffers; the check reads each block once, so this only bounds
  *     read-ahead
  */

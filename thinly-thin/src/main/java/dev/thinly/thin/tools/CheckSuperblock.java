@@ -12,9 +12,9 @@ import dev.thinly.thin.tools.CheckReport.Severity;
 
 /**
  * The superblock checks. thin_check (both versions) only verifies the checksum; the kernel also
- * wants the magic, location 0 and no incompatible feature bits, so those are fatal here too, as
- * are sizes the format cannot have. Unknown flags and read-only-compatible feature bits are
- * non-fatal: the pool is readable, but not as this version would write it.
+ * wants the magic, location 0 and no incompatible feature bits, so those are fatal here too, as are
+ * sizes the format cannot have. Unknown flags and read-only-compatible feature bits are non-fatal:
+ * the pool is readable, but not as this version would write it.
  */
 final class CheckSuperblock {
   private CheckSuperblock() {}
@@ -33,51 +33,103 @@ final class CheckSuperblock {
     String what = held ? "metadata snapshot superblock" : "superblock";
     int wanted = BlockChecksum.compute(b, BlockChecksum.SUPERBLOCK_SALT);
     if (BlockChecksum.stored(b) != wanted) {
-      p.problem(Severity.FATAL, Kind.CHECKSUM, block, "bad checksum in " + what + " (block " + block
-          + "), wanted " + Integer.toUnsignedString(wanted));
+      p.problem(
+          Severity.FATAL,
+          Kind.CHECKSUM,
+          block,
+          "bad checksum in "
+              + what
+              + " (block "
+              + block
+              + "), wanted "
+              + Integer.toUnsignedString(wanted));
       return null;
     }
     Superblock sb = Superblock.decode(new Bytes(b, block));
     long magic = LittleEndian.getLong(b, 32);
     if (magic != Superblock.MAGIC) {
-      p.problem(Severity.FATAL, Kind.SUPERBLOCK, block, what + " has bad magic " + Long.toUnsignedString(magic)
-          + ", wanted " + Superblock.MAGIC + ": this is not thin-pool metadata");
+      p.problem(
+          Severity.FATAL,
+          Kind.SUPERBLOCK,
+          block,
+          what
+              + " has bad magic "
+              + Long.toUnsignedString(magic)
+              + ", wanted "
+              + Superblock.MAGIC
+              + ": this is not thin-pool metadata");
       return null;
     }
     long self = LittleEndian.getLong(b, 8);
     if (self != block) {
-      p.problem(Severity.FATAL, Kind.BLOCKNR, block, what + " says it is block " + Long.toUnsignedString(self)
-          + ", but it is block " + block);
+      p.problem(
+          Severity.FATAL,
+          Kind.BLOCKNR,
+          block,
+          what + " says it is block " + Long.toUnsignedString(self) + ", but it is block " + block);
     }
     if (sb.version() != 1 && sb.version() != Superblock.VERSION) {
-      p.problem(Severity.FATAL, Kind.SUPERBLOCK, block, what + " has unsupported version " + sb.version());
+      p.problem(
+          Severity.FATAL,
+          Kind.SUPERBLOCK,
+          block,
+          what + " has unsupported version " + sb.version());
     }
     if ((sb.flags() & ~Superblock.FLAG_NEEDS_CHECK) != 0) {
-      p.problem(Severity.NON_FATAL, Kind.SUPERBLOCK, block, what + " has unknown flags 0x" + Integer.toHexString(sb.flags()));
+      p.problem(
+          Severity.NON_FATAL,
+          Kind.SUPERBLOCK,
+          block,
+          what + " has unknown flags 0x" + Integer.toHexString(sb.flags()));
     }
     if (sb.incompatFlags() != 0) {
-      p.problem(Severity.FATAL, Kind.SUPERBLOCK, block, what + " has incompatible feature flags 0x"
-          + Integer.toHexString(sb.incompatFlags()) + " (the kernel refuses to open it)");
+      p.problem(
+          Severity.FATAL,
+          Kind.SUPERBLOCK,
+          block,
+          what
+              + " has incompatible feature flags 0x"
+              + Integer.toHexString(sb.incompatFlags())
+              + " (the kernel refuses to open it)");
     }
     if (sb.compatRoFlags() != 0) {
-      p.problem(Severity.NON_FATAL, Kind.SUPERBLOCK, block, what + " has read-only compatible feature flags 0x"
-          + Integer.toHexString(sb.compatRoFlags()) + " (the kernel opens it read-only)");
+      p.problem(
+          Severity.NON_FATAL,
+          Kind.SUPERBLOCK,
+          block,
+          what
+              + " has read-only compatible feature flags 0x"
+              + Integer.toHexString(sb.compatRoFlags())
+              + " (the kernel opens it read-only)");
     }
     if (sb.metadataBlockSizeSectors() != Superblock.METADATA_BLOCK_SIZE_SECTORS) {
-      p.problem(Severity.FATAL, Kind.SUPERBLOCK, block, what + " has metadata block size "
-          + sb.metadataBlockSizeSectors() + " sectors, not 8");
+      p.problem(
+          Severity.FATAL,
+          Kind.SUPERBLOCK,
+          block,
+          what + " has metadata block size " + sb.metadataBlockSizeSectors() + " sectors, not 8");
     }
     long dbs = sb.dataBlockSizeSectors();
-    if (dbs < PoolMetadata.MIN_DATA_BLOCK_SECTORS || dbs > PoolMetadata.MAX_DATA_BLOCK_SECTORS
+    if (dbs < PoolMetadata.MIN_DATA_BLOCK_SECTORS
+        || dbs > PoolMetadata.MAX_DATA_BLOCK_SECTORS
         || dbs % PoolMetadata.MIN_DATA_BLOCK_SECTORS != 0) {
-      p.problem(Severity.FATAL, Kind.SUPERBLOCK, block, what + " has data block size " + dbs
-          + " sectors; it must be a multiple of 128 from 128 to 2097152");
+      p.problem(
+          Severity.FATAL,
+          Kind.SUPERBLOCK,
+          block,
+          what
+              + " has data block size "
+              + dbs
+              + " sectors; it must be a multiple of 128 from 128 to 2097152");
     }
     if (!held) {
       checkSpaceMapRoots(sb, p, deviceBlocks);
     } else if (sb.heldRoot() != 0) {
-      p.problem(Severity.FATAL, Kind.SUPERBLOCK, block, what + " holds a metadata snapshot itself (block "
-          + sb.heldRoot() + ")");
+      p.problem(
+          Severity.FATAL,
+          Kind.SUPERBLOCK,
+          block,
+          what + " holds a metadata snapshot itself (block " + sb.heldRoot() + ")");
     }
     return sb;
   }
@@ -85,15 +137,32 @@ final class CheckSuperblock {
   private static void checkSpaceMapRoots(Superblock sb, Problems p, long deviceBlocks) {
     long nrMeta = sb.metadataSpaceMap().nrBlocks();
     if (nrMeta == 0 || nrMeta > MetadataIndexBlock.MAX_METADATA_BLOCKS) {
-      p.problem(Severity.FATAL, Kind.SUPERBLOCK, 0, "the metadata space map has " + Long.toUnsignedString(nrMeta)
-          + " blocks; it must have 1 to " + MetadataIndexBlock.MAX_METADATA_BLOCKS);
+      p.problem(
+          Severity.FATAL,
+          Kind.SUPERBLOCK,
+          0,
+          "the metadata space map has "
+              + Long.toUnsignedString(nrMeta)
+              + " blocks; it must have 1 to "
+              + MetadataIndexBlock.MAX_METADATA_BLOCKS);
     } else if (nrMeta > deviceBlocks) {
-      p.problem(Severity.FATAL, Kind.SUPERBLOCK, 0, "the metadata space map has " + nrMeta
-          + " blocks, but the metadata device only " + deviceBlocks);
+      p.problem(
+          Severity.FATAL,
+          Kind.SUPERBLOCK,
+          0,
+          "the metadata space map has "
+              + nrMeta
+              + " blocks, but the metadata device only "
+              + deviceBlocks);
     }
     if (Long.compareUnsigned(sb.dataSpaceMap().nrBlocks(), BlockTime.MAX_DATA_BLOCKS) > 0) {
-      p.problem(Severity.FATAL, Kind.SUPERBLOCK, 0, "the data space map has "
-          + Long.toUnsignedString(sb.dataSpaceMap().nrBlocks()) + " blocks, more than 2^40");
+      p.problem(
+          Severity.FATAL,
+          Kind.SUPERBLOCK,
+          0,
+          "the data space map has "
+              + Long.toUnsignedString(sb.dataSpaceMap().nrBlocks())
+              + " blocks, more than 2^40");
     }
   }
 

@@ -17,8 +17,8 @@ import java.util.Map;
  * non-roots, no cycles). Leaves are handed to the handler of their tree on their first visit.
  *
  * <p>I/O order: once the first child of an internal node turns out to be a leaf, its other leaf
- * children are read together, sorted by location, in runs of adjacent blocks; leaves are 99% of
- * a mapping tree, so most of the metadata is read in location order.
+ * children are read together, sorted by location, in runs of adjacent blocks; leaves are 99% of a
+ * mapping tree, so most of the metadata is read in location order.
  */
 final class CheckTreeWalker {
   /** Receives a leaf the first time it is walked. {@code what} names the tree for messages. */
@@ -81,9 +81,9 @@ final class CheckTreeWalker {
   // ---------------------------------------------------------------- walking
 
   /**
-   * Walks the tree whose root the caller has just referenced (with {@link
-   * CheckContext#reference}, which returned true). Returns the root's id in the node table, or -1
-   * if it could not be walked at all.
+   * Walks the tree whose root the caller has just referenced (with {@link CheckContext#reference},
+   * which returned true). Returns the root's id in the node table, or -1 if it could not be walked
+   * at all.
    */
   int walkRoot(long root, Role role, String what) {
     int id = walk(root, role, what, 0);
@@ -96,7 +96,8 @@ final class CheckTreeWalker {
     if (id >= 0) {
       if (nodes.state(id) == CheckNodeTable.IN_PROGRESS) {
         ctx.markIncomplete();
-        ctx.fatal(Kind.CYCLE, block, what + ": btree node " + block + " is its own descendant (a cycle)");
+        ctx.fatal(
+            Kind.CYCLE, block, what + ": btree node " + block + " is its own descendant (a cycle)");
         return -1;
       }
       return id;
@@ -104,7 +105,10 @@ final class CheckTreeWalker {
     id = nodes.start(block);
     if (depth > MAX_DEPTH) {
       ctx.markIncomplete();
-      ctx.fatal(Kind.UNBALANCED, block, what + ": btree deeper than " + MAX_DEPTH + " levels at block " + block);
+      ctx.fatal(
+          Kind.UNBALANCED,
+          block,
+          what + ": btree deeper than " + MAX_DEPTH + " levels at block " + block);
       nodes.bad(id);
       return id;
     }
@@ -130,7 +134,8 @@ final class CheckTreeWalker {
         h.leaf(block, n, nr, what);
       }
       boolean range = nr > 0;
-      nodes.finish(id, 0, range, range ? key(n, 0) : 0, range ? key(n, nr - 1) : 0, nr, nr, max, true);
+      nodes.finish(
+          id, 0, range, range ? key(n, 0) : 0, range ? key(n, nr - 1) : 0, nr, nr, max, true);
       return id;
     }
     walkChildren(id, block, n, nr, max, role, what, depth);
@@ -177,8 +182,15 @@ final class CheckTreeWalker {
           ctx.fatal(
               Kind.UNBALANCED,
               child,
-              what + ": btree node " + block + " is unbalanced: child " + child + " has height " + h
-                  + ", its siblings " + height);
+              what
+                  + ": btree node "
+                  + block
+                  + " is unbalanced: child "
+                  + child
+                  + " has height "
+                  + h
+                  + ", its siblings "
+                  + height);
           complete = false;
           continue;
         }
@@ -188,9 +200,16 @@ final class CheckTreeWalker {
             Severity.NON_FATAL,
             Kind.UNDERFULL,
             child,
-            what + ": too few entries in btree node: " + nodes.nrEntries(cid) + ", expected at least "
-                + nodes.maxEntries(cid) / 3 + " (block " + child + ", max_entries = "
-                + nodes.maxEntries(cid) + ")");
+            what
+                + ": too few entries in btree node: "
+                + nodes.nrEntries(cid)
+                + ", expected at least "
+                + nodes.maxEntries(cid) / 3
+                + " (block "
+                + child
+                + ", max_entries = "
+                + nodes.maxEntries(cid)
+                + ")");
       }
       complete &= nodes.complete(cid);
       below += nodes.entries(cid);
@@ -218,8 +237,14 @@ final class CheckTreeWalker {
       ctx.fatal(
           Kind.PARENT_KEY,
           child,
-          what + ": parent key mismatch: parent was " + Long.toUnsignedString(key)
-              + ", but lowest in node was " + Long.toUnsignedString(lowest) + " (block " + child + ")");
+          what
+              + ": parent key mismatch: parent was "
+              + Long.toUnsignedString(key)
+              + ", but lowest in node was "
+              + Long.toUnsignedString(lowest)
+              + " (block "
+              + child
+              + ")");
       ok = false;
     }
     if (i + 1 < nr) {
@@ -229,9 +254,16 @@ final class CheckTreeWalker {
         ctx.fatal(
             Kind.SIBLING_RANGE,
             child,
-            what + ": btree node " + child + " holds key " + Long.toUnsignedString(highest)
-                + ", which belongs to its next sibling (parent key " + Long.toUnsignedString(next)
-                + " in block " + block + ")");
+            what
+                + ": btree node "
+                + child
+                + " holds key "
+                + Long.toUnsignedString(highest)
+                + ", which belongs to its next sibling (parent key "
+                + Long.toUnsignedString(next)
+                + " in block "
+                + block
+                + ")");
         ok = false;
       }
     }
@@ -262,9 +294,11 @@ final class CheckTreeWalker {
 
   /** Checks everything a node must satisfy on its own; reports and returns false if it does not. */
   private boolean validate(byte[] n, long block, Role role, String what) {
-    String bad = CheckBlockReader.checkSalted(n, block, BlockChecksum.BTREE_NODE_SALT, "btree node");
+    String bad =
+        CheckBlockReader.checkSalted(n, block, BlockChecksum.BTREE_NODE_SALT, "btree node");
     if (bad != null) {
-      ctx.fatal(bad.startsWith("bad checksum") ? Kind.CHECKSUM : Kind.BLOCKNR, block, what + ": " + bad);
+      ctx.fatal(
+          bad.startsWith("bad checksum") ? Kind.CHECKSUM : Kind.BLOCKNR, block, what + ": " + bad);
       return false;
     }
     int flags = LittleEndian.getInt(n, Node.FLAGS);
@@ -273,7 +307,10 @@ final class CheckTreeWalker {
     int vs = LittleEndian.getInt(n, Node.VALUE_SIZE);
     String at = " (block " + block + ")";
     if (flags != Node.INTERNAL && flags != Node.LEAF) {
-      String why = flags == (Node.INTERNAL | Node.LEAF) ? "btree node is both internal and leaf" : "unknown node type " + flags;
+      String why =
+          flags == (Node.INTERNAL | Node.LEAF)
+              ? "btree node is both internal and leaf"
+              : "unknown node type " + flags;
       return header(block, what + ": " + why + at);
     }
     if (max <= 0 || max % 3 != 0) {
@@ -281,11 +318,22 @@ final class CheckTreeWalker {
     }
     int wantedSize = flags == Node.INTERNAL ? 8 : role.valueSize;
     if (vs != wantedSize) {
-      ctx.fatal(Kind.VALUE_SIZE, block, what + ": value size mismatch: expected " + wantedSize + ", but got " + vs + at);
+      ctx.fatal(
+          Kind.VALUE_SIZE,
+          block,
+          what + ": value size mismatch: expected " + wantedSize + ", but got " + vs + at);
       return false;
     }
     if (vs <= 0 || (long) Node.KEYS + (8L + vs) * max > CheckBlockReader.BLOCK) {
-      return header(block, what + ": max entries " + max + " with values of " + vs + " bytes do not fit a block" + at);
+      return header(
+          block,
+          what
+              + ": max entries "
+              + max
+              + " with values of "
+              + vs
+              + " bytes do not fit a block"
+              + at);
     }
     if (nr < 0 || nr > max) {
       return header(block, what + ": nr_entries " + nr + " exceeds max_entries " + max + at);
@@ -300,8 +348,12 @@ final class CheckTreeWalker {
         ctx.fatal(
             Kind.KEY_ORDER,
             block,
-            what + ": keys are out of order, " + Long.toUnsignedString(k) + " <= "
-                + Long.toUnsignedString(prev) + at);
+            what
+                + ": keys are out of order, "
+                + Long.toUnsignedString(k)
+                + " <= "
+                + Long.toUnsignedString(prev)
+                + at);
         return false;
       }
     }

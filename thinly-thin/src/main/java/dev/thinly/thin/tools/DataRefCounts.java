@@ -5,10 +5,10 @@ import org.roaringbitmap.PeekableIntIterator;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
- * Recomputed data block reference counts, sized by what is mapped rather than by the data device:
- * a compressed bitmap of blocks counted at least once, one of blocks counted at least twice, and
- * an exact map for the few counted three times or more (blocks shared by three or more leaves).
- * Data block numbers have 40 bits; each bitmap covers the 2^32 blocks of one value of the top 8.
+ * Recomputed data block reference counts, sized by what is mapped rather than by the data device: a
+ * compressed bitmap of blocks counted at least once, one of blocks counted at least twice, and an
+ * exact map for the few counted three times or more (blocks shared by three or more leaves). Data
+ * block numbers have 40 bits; each bitmap covers the 2^32 blocks of one value of the top 8.
  *
  * <p>A pool with 10 million mapped blocks costs a few tens of MiB here, where an array of counts
  * for the whole data device could need gigabytes.

@@ -24,12 +24,12 @@ import java.nio.file.Path;
  *
  * <p>Subtrees the two devices share (a snapshot and its origin share all but the paths to what
  * changed) are not read: see {@link DeltaWalker}. Their mappings are printed as {@code same} over
- * their key range when that is provably exact: each side's {@code mapped_blocks} minus the
- * mappings read must equal the total width of the shared ranges, which can only hold when every
- * shared range is fully mapped. Otherwise (sparse devices), and always with {@code --verbose}
- * (which prints their data blocks), the shared subtrees' leaves are read afterwards, still without
- * comparing anything. So the cost follows what differs for densely mapped devices, and the output
- * is always 0.9.0's.
+ * their key range when that is provably exact: each side's {@code mapped_blocks} minus the mappings
+ * read must equal the total width of the shared ranges, which can only hold when every shared range
+ * is fully mapped. Otherwise (sparse devices), and always with {@code --verbose} (which prints
+ * their data blocks), the shared subtrees' leaves are read afterwards, still without comparing
+ * anything. So the cost follows what differs for densely mapped devices, and the output is always
+ * 0.9.0's.
  */
 public final class Delta {
   private Delta() {}
@@ -56,11 +56,14 @@ public final class Delta {
     Superblock sb = live;
     if (options.metadataSnap()) {
       if (live.heldRoot() == 0) {
-        throw new MetadataStateException(MetadataStateException.Kind.SNAPSHOT_NOT_HELD, "no current metadata snap");
+        throw new MetadataStateException(
+            MetadataStateException.Kind.SNAPSHOT_NOT_HELD, "no current metadata snap");
       }
       if (options.metadataSnapBlock() != null && options.metadataSnapBlock() != live.heldRoot()) {
-        throw new InvalidRequestException("metadata snapshot does not match that in superblock (it is block "
-            + live.heldRoot() + ")");
+        throw new InvalidRequestException(
+            "metadata snapshot does not match that in superblock (it is block "
+                + live.heldRoot()
+                + ")");
       }
       sb = Superblock.decode(bm.read(live.heldRoot(), SuperblockValidator.INSTANCE));
     }
@@ -73,12 +76,17 @@ public final class Delta {
         !options.verbose()
             && pieces.anyShared()
             && mappedBlocks(bm, sb, options.thin1()) - walker.leftEntries() == pieces.sharedWidth()
-            && mappedBlocks(bm, sb, options.thin2()) - walker.rightEntries() == pieces.sharedWidth();
+            && mappedBlocks(bm, sb, options.thin2()) - walker.rightEntries()
+                == pieces.sharedWidth();
     boolean readShared = pieces.anyShared() && !dense;
     try {
       DeltaXml xml = new DeltaXml(out, options.verbose());
-      xml.begin(sb, options.metadataSnap() ? 0 : live.dataSpaceMap().nrBlocks(),
-          options.metadataSnap() ? 0 : live.heldRoot(), options.thin1(), options.thin2());
+      xml.begin(
+          sb,
+          options.metadataSnap() ? 0 : live.dataSpaceMap().nrBlocks(),
+          options.metadataSnap() ? 0 : live.heldRoot(),
+          options.thin1(),
+          options.thin2());
       DeltaPieces.Merger merger = new DeltaPieces.Merger(options.verbose(), xml::range);
       pieces.replay(
           new DeltaPieces.Sink() {

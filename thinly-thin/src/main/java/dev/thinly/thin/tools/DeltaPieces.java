@@ -5,15 +5,16 @@ import java.util.Arrays;
 /**
  * The difference between two devices in key order, as the walk finds it: pieces (runs of blocks of
  * one kind whose virtual and data blocks are consecutive) and shared subtrees whose mappings are
- * known to be the same on both sides but were not read. Kept compactly in parallel arrays until
- * the output can be written (whether a shared subtree may be printed without reading it is only
- * known once the whole walk is done).
+ * known to be the same on both sides but were not read. Kept compactly in parallel arrays until the
+ * output can be written (whether a shared subtree may be printed without reading it is only known
+ * once the whole walk is done).
  */
 final class DeltaPieces {
   static final byte LEFT_ONLY = 0;
   static final byte RIGHT_ONLY = 1;
   static final byte DIFFERENT = 2;
   static final byte SAME = 3;
+
   /** Not a kind: an unread shared subtree (begin = low key, length = key range width). */
   static final byte SHARED = 4;
 
@@ -93,10 +94,10 @@ final class DeltaPieces {
   }
 
   /**
-   * Joins adjacent ranges the way thin_delta 0.9.0 does: a range continues while the kind stays
-   * the same and the virtual blocks are consecutive and, when data is tracked (verbose output),
-   * so are the data blocks of each side the kind involves. Without data tracking this is 0.9.0's
-   * simple emitter; with it, 0.9.0's split of both sides' runs.
+   * Joins adjacent ranges the way thin_delta 0.9.0 does: a range continues while the kind stays the
+   * same and the virtual blocks are consecutive and, when data is tracked (verbose output), so are
+   * the data blocks of each side the kind involves. Without data tracking this is 0.9.0's simple
+   * emitter; with it, 0.9.0's split of both sides' runs.
    */
   static final class Merger {
     private final boolean trackData;

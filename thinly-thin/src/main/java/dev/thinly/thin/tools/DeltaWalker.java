@@ -11,10 +11,10 @@ import java.util.ArrayDeque;
 /**
  * Walks two mapping trees together in key order and records how they differ. Each side is a lazy
  * stream of tokens: a subtree not yet read, or the next mapping of a leaf being read. When both
- * streams present the same subtree block, that subtree is shared: its mappings are the same on
- * both sides, so it is recorded as shared and not read at all. Otherwise the token that must be
- * opened to make progress is read (the earlier one, or the taller one when they overlap), so a
- * node that both trees share is reached as a whole on both sides rather than opened on one.
+ * streams present the same subtree block, that subtree is shared: its mappings are the same on both
+ * sides, so it is recorded as shared and not read at all. Otherwise the token that must be opened
+ * to make progress is read (the earlier one, or the taller one when they overlap), so a node that
+ * both trees share is reached as a whole on both sides rather than opened on one.
  *
  * <p>Reads are proportional to what differs: the paths to changed leaves and the changed leaves of
  * both trees, plus a few nodes to find the key extent of shared subtrees at the trees' edges.
@@ -208,8 +208,8 @@ final class DeltaWalker {
   }
 
   /**
-   * Records a subtree both sides share. Its key range is where both parents place it; at the
-   * trees' outer edges, where no parent key bounds it, its first or last key is read.
+   * Records a subtree both sides share. Its key range is where both parents place it; at the trees'
+   * outer edges, where no parent key bounds it, its first or last key is read.
    */
   private void shared(Subtree l, Subtree r) {
     long low = Long.compareUnsigned(l.lowKey(), r.lowKey()) >= 0 ? l.lowKey() : r.lowKey();

@@ -6,10 +6,10 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 
 /**
- * thin_delta 0.9.0's XML, byte for byte: a {@code superblock} element without flags or version,
- * one {@code diff}, and either one element per range ({@code <same begin length/>}) or, verbose,
- * one container per run of ranges of a kind, holding {@code <range .../>} with the data blocks.
- * Two spaces of indentation per level.
+ * thin_delta 0.9.0's XML, byte for byte: a {@code superblock} element without flags or version, one
+ * {@code diff}, and either one element per range ({@code <same begin length/>}) or, verbose, one
+ * container per run of ranges of a kind, holding {@code <range .../>} with the data blocks. Two
+ * spaces of indentation per level.
  */
 final class DeltaXml {
   private static final String[] NAMES = {"left_only", "right_only", "different", "same"};
@@ -23,12 +23,25 @@ final class DeltaXml {
     this.verbose = verbose;
   }
 
-  void begin(Superblock sb, long nrDataBlocks, long metadataSnap, long left, long right) throws IOException {
-    out.write("<superblock uuid=\"\" time=\"" + sb.time() + "\" transaction=\""
-        + Long.toUnsignedString(sb.transactionId()) + "\" data_block_size=\"" + sb.dataBlockSizeSectors()
-        + "\" nr_data_blocks=\"" + Long.toUnsignedString(nrDataBlocks)
-        + (metadataSnap != 0 ? "\" metadata_snap=\"" + metadataSnap : "") + "\">\n");
-    out.write("  <diff left=\"" + Long.toUnsignedString(left) + "\" right=\"" + Long.toUnsignedString(right) + "\">\n");
+  void begin(Superblock sb, long nrDataBlocks, long metadataSnap, long left, long right)
+      throws IOException {
+    out.write(
+        "<superblock uuid=\"\" time=\""
+            + sb.time()
+            + "\" transaction=\""
+            + Long.toUnsignedString(sb.transactionId())
+            + "\" data_block_size=\""
+            + sb.dataBlockSizeSectors()
+            + "\" nr_data_blocks=\""
+            + Long.toUnsignedString(nrDataBlocks)
+            + (metadataSnap != 0 ? "\" metadata_snap=\"" + metadataSnap : "")
+            + "\">\n");
+    out.write(
+        "  <diff left=\""
+            + Long.toUnsignedString(left)
+            + "\" right=\""
+            + Long.toUnsignedString(right)
+            + "\">\n");
   }
 
   /** One range of a kind ({@link DeltaPieces#LEFT_ONLY} and so on). */

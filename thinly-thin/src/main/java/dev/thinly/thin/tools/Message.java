@@ -20,7 +20,8 @@ public final class Message {
    * @throws dev.thinly.thin.metadata.ThinDeviceException for a device that exists or does not
    */
   public static void send(Path path, PoolMessage message, long cacheBytes) {
-    try (PoolMetadata pm = PoolMetadata.open(FileBlockDevice.open(path, false), cacheBytes, false)) {
+    try (PoolMetadata pm =
+        PoolMetadata.open(FileBlockDevice.open(path, false), cacheBytes, false)) {
       if (pm.needsCheck()) {
         throw new MetadataStateException(
             MetadataStateException.Kind.NEEDS_CHECK,

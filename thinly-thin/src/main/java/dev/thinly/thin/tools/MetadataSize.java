@@ -80,10 +80,18 @@ public final class MetadataSize {
     String number = formatNumber(e.size());
     return switch (o.numeric()) {
       case FULL ->
-          PROGRAM + " - " + number + " " + e.unitName()
-              + " estimated metadata area size for \"--block-size=" + echo(o.blockSize(), block, true)
-              + " --pool-size=" + echo(o.poolSize(), pool, true)
-              + " --max-thins=" + echo(o.maxThins(), thins, false) + "\"";
+          PROGRAM
+              + " - "
+              + number
+              + " "
+              + e.unitName()
+              + " estimated metadata area size for \"--block-size="
+              + echo(o.blockSize(), block, true)
+              + " --pool-size="
+              + echo(o.poolSize(), pool, true)
+              + " --max-thins="
+              + echo(o.maxThins(), thins, false)
+              + "\"";
       case NUMBER -> number;
       case NUMBER_SHORT_UNIT -> number + e.unitChar();
       case NUMBER_LONG_UNIT -> number + e.unitName();
@@ -95,7 +103,8 @@ public final class MetadataSize {
    *
    * @throws InvalidRequestException as 0.9.0 for zero or inconsistent inputs
    */
-  public static Estimate estimate(long blockSectors, long poolSectors, long maxThins, int unitIndex) {
+  public static Estimate estimate(
+      long blockSectors, long poolSectors, long maxThins, int unitIndex) {
     if (blockSectors == 0) {
       throw new InvalidRequestException("block size required!");
     }
@@ -220,7 +229,11 @@ public final class MetadataSize {
     mantissa.setLength(3);
     mantissa.insert(1, '.');
     String e = String.valueOf(Math.abs(exponent));
-    return (r < 0 ? "-" : "") + mantissa + "e" + (exponent < 0 ? "-" : "+") + (e.length() < 2 ? "0" + e : e);
+    return (r < 0 ? "-" : "")
+        + mantissa
+        + "e"
+        + (exponent < 0 ? "-" : "+")
+        + (e.length() < 2 ? "0" + e : e);
   }
 
   /** The numeric mode for {@code -n} with an optional argument, as 0.9.0 parses it. */

@@ -56,7 +56,8 @@ public sealed interface PoolMessage {
       }
       case "set_transaction_id" -> {
         args(words, 2);
-        yield new SetTransactionId(number(words.get(1), "transaction id"), number(words.get(2), "transaction id"));
+        yield new SetTransactionId(
+            number(words.get(1), "transaction id"), number(words.get(2), "transaction id"));
       }
       case "reserve_metadata_snap" -> {
         args(words, 0);
@@ -85,7 +86,11 @@ public sealed interface PoolMessage {
   private static void args(List<String> words, int n) {
     if (words.size() != n + 1) {
       throw new InvalidRequestException(
-          words.get(0) + " takes " + n + (n == 1 ? " argument" : " arguments") + ", not "
+          words.get(0)
+              + " takes "
+              + n
+              + (n == 1 ? " argument" : " arguments")
+              + ", not "
               + (words.size() - 1));
     }
   }

@@ -7,8 +7,8 @@ import java.util.TreeMap;
 import java.util.function.BiConsumer;
 
 /**
- * Reads what the held metadata snapshot of a metadata file says, straight from the blocks (the
- * pool has no API for it: it is for dump -m and delta -m), into a {@link PoolModel}.
+ * Reads what the held metadata snapshot of a metadata file says, straight from the blocks (the pool
+ * has no API for it: it is for dump -m and delta -m), into a {@link PoolModel}.
  */
 final class HeldSnapshotReader {
   private HeldSnapshotReader() {}
@@ -25,20 +25,30 @@ final class HeldSnapshotReader {
     m.transactionId = LittleEndian.getLong(sb, 48);
     long mappingRoot = LittleEndian.getLong(sb, 320);
     long detailsRoot = LittleEndian.getLong(sb, 328);
-    walk(file, detailsRoot, (key, leafAndIndex) -> {
-      byte[] leaf = leafAndIndex.leaf;
-      int off = MetadataFiles.valueOffset(leaf, leafAndIndex.index);
-      m.details.put(key, new PoolModel.Details(
-          LittleEndian.getLong(leaf, off + 8),
-          Integer.toUnsignedLong(LittleEndian.getInt(leaf, off + 16)),
-          Integer.toUnsignedLong(LittleEndian.getInt(leaf, off + 20))));
-    });
-    walk(file, mappingRoot, (thinId, top) -> {
-      TreeMap<Long, Long> mappings = new TreeMap<>();
-      walk(file, MetadataFiles.value(top.leaf, top.index),
-          (k, e) -> mappings.put(k, MetadataFiles.value(e.leaf, e.index)));
-      m.devices.put(thinId, mappings);
-    });
+    walk(
+        file,
+        detailsRoot,
+        (key, leafAndIndex) -> {
+          byte[] leaf = leafAndIndex.leaf;
+          int off = MetadataFiles.valueOffset(leaf, leafAndIndex.index);
+          m.details.put(
+              key,
+              new PoolModel.Details(
+                  LittleEndian.getLong(leaf, off + 8),
+                  Integer.toUnsignedLong(LittleEndian.getInt(leaf, off + 16)),
+                  Integer.toUnsignedLong(LittleEndian.getInt(leaf, off + 20))));
+        });
+    walk(
+        file,
+        mappingRoot,
+        (thinId, top) -> {
+          TreeMap<Long, Long> mappings = new TreeMap<>();
+          walk(
+              file,
+              MetadataFiles.value(top.leaf, top.index),
+              (k, e) -> mappings.put(k, MetadataFiles.value(e.leaf, e.index)));
+          m.devices.put(thinId, mappings);
+        });
     return m;
   }
 

@@ -7,8 +7,8 @@ import java.util.TreeMap;
 
 /**
  * What a pool's metadata means, without any of its structure: devices as sorted maps of thin block
- * to packed block_time, their details, the time and transaction id, and the held metadata
- * snapshot as a frozen copy. The oracle of {@link PoolMetadataModelTest}.
+ * to packed block_time, their details, the time and transaction id, and the held metadata snapshot
+ * as a frozen copy. The oracle of {@link PoolMetadataModelTest}.
  */
 final class PoolModel {
   /** A device's details, except mapped_blocks, which is the size of its map. */
@@ -18,6 +18,7 @@ final class PoolModel {
   final TreeMap<Long, Details> details = new TreeMap<>();
   long time;
   long transactionId;
+
   /** The metadata snapshot, or null; its own {@code held} is always null. */
   PoolModel held;
 

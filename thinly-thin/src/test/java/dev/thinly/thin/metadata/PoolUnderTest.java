@@ -29,6 +29,7 @@ final class PoolUnderTest implements AutoCloseable {
   PoolModel model = new PoolModel();
   PoolModel committed = new PoolModel();
   int commits;
+
   /** Run the installed thin_check every this many commits. */
   private final int toolEvery;
 
@@ -45,7 +46,9 @@ final class PoolUnderTest implements AutoCloseable {
   long allocate() {
     long d = pm.allocateDataBlock().orElseThrow();
     assertThat(model.references(d)).as("data block %d allocated while in use", d).isFalse();
-    assertThat(committed.references(d)).as("data block %d allocated while the last commit uses it", d).isFalse();
+    assertThat(committed.references(d))
+        .as("data block %d allocated while the last commit uses it", d)
+        .isFalse();
     return d;
   }
 
@@ -69,7 +72,8 @@ final class PoolUnderTest implements AutoCloseable {
 
   /** The metadata equals the model, every count is exact, exclusivity is the model's truth. */
   void verify() {
-    assertThat(pm.thinIds()).containsExactly(model.devices.keySet().stream().mapToLong(Long::longValue).toArray());
+    assertThat(pm.thinIds())
+        .containsExactly(model.devices.keySet().stream().mapToLong(Long::longValue).toArray());
     assertThat(pm.transactionId()).isEqualTo(model.transactionId);
     assertThat(pm.time()).isEqualTo(model.time);
     assertThat(pm.heldRoot() != 0).as("a metadata snapshot is held").isEqualTo(model.held != null);
@@ -78,18 +82,28 @@ final class PoolUnderTest implements AutoCloseable {
       long id = dev.getKey();
       PoolModel.Details want = model.details.get(id);
       assertThat(pm.details(id))
-          .isEqualTo(new DeviceDetails(dev.getValue().size(), want.transactionId(), want.creationTime(), want.snapshottedTime()));
+          .isEqualTo(
+              new DeviceDetails(
+                  dev.getValue().size(),
+                  want.transactionId(),
+                  want.creationTime(),
+                  want.snapshottedTime()));
       TreeMap<Long, Long> found = new TreeMap<>();
-      pm.forEachMapping(id, 0, (thinBlock, blockTime) -> {
-        found.put(thinBlock, blockTime);
-        return true;
-      });
+      pm.forEachMapping(
+          id,
+          0,
+          (thinBlock, blockTime) -> {
+            found.put(thinBlock, blockTime);
+            return true;
+          });
       assertThat(found).as("mappings of thin device %d", id).isEqualTo(dev.getValue());
       for (Map.Entry<Long, Long> m : dev.getValue().entrySet()) {
         PoolMetadata.WriteTarget t = pm.lookupForWrite(id, m.getKey());
         assertThat(t.blockTime()).isEqualTo(m.getValue());
         assertThat(t.exclusive())
-            .as("thin device %d block %d (data block %d) exclusive", id, m.getKey(), BlockTime.dataBlock(m.getValue()))
+            .as(
+                "thin device %d block %d (data block %d) exclusive",
+                id, m.getKey(), BlockTime.dataBlock(m.getValue()))
             .isEqualTo(refs.get(BlockTime.dataBlock(m.getValue())) == 1);
       }
       long beyond = dev.getValue().isEmpty() ? 0 : dev.getValue().lastKey() + 1;

@@ -60,7 +60,8 @@ public final class MetadataFiles {
   }
 
   public static int valueOffset(byte[] node, int i) {
-    return Node.KEYS + 8 * LittleEndian.getInt(node, Node.MAX_ENTRIES)
+    return Node.KEYS
+        + 8 * LittleEndian.getInt(node, Node.MAX_ENTRIES)
         + LittleEndian.getInt(node, Node.VALUE_SIZE) * i;
   }
 

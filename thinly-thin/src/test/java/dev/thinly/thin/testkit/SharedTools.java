@@ -26,7 +26,8 @@ public final class SharedTools {
       dir = dir.getParent();
     }
     if (dir == null) {
-      throw new IllegalStateException("cannot find the repository root above " + Path.of("").toAbsolutePath());
+      throw new IllegalStateException(
+          "cannot find the repository root above " + Path.of("").toAbsolutePath());
     }
     // the repository root of a worktree may be nested deeper than the shared directory's sibling
     for (Path d = dir; d != null; d = d.getParent()) {
@@ -45,7 +46,9 @@ public final class SharedTools {
 
   /** Runs {@code python3 shared/tools/dm-thin/SCRIPT ARGS} and fails if it fails. */
   public static void python(String script, Object... args) {
-    List<String> cmd = new ArrayList<>(List.of("python3", sharedDir().resolve("tools/dm-thin").resolve(script).toString()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of("python3", sharedDir().resolve("tools/dm-thin").resolve(script).toString()));
     for (Object a : args) {
       cmd.add(String.valueOf(a));
     }

@@ -32,10 +32,11 @@ public final class TestPools {
 
   /**
    * As {@link #random(Path, long, boolean)}; {@code dense} maps each device's blocks without gaps
-   * (writes only overwrite, nothing is discarded), the case where delta need not read what
-   * devices share.
+   * (writes only overwrite, nothing is discarded), the case where delta need not read what devices
+   * share.
    */
-  public static List<Long> random(Path file, long seed, boolean holdMetadataSnapshot, boolean dense) {
+  public static List<Long> random(
+      Path file, long seed, boolean holdMetadataSnapshot, boolean dense) {
     Random rnd = new Random(seed);
     List<Long> ids = new ArrayList<>();
     try (PoolMetadata pm =
@@ -71,7 +72,8 @@ public final class TestPools {
           long at = rnd.nextInt(6000);
           for (int i = 0; i < n; i++) {
             long block = rnd.nextBoolean() ? at + i : rnd.nextInt(dense ? 6000 : 8000);
-            pm.insert(dev, dense ? Math.min(block, 5999) : block, pm.allocateDataBlock().orElseThrow());
+            pm.insert(
+                dev, dense ? Math.min(block, 5999) : block, pm.allocateDataBlock().orElseThrow());
           }
           if (!dense && rnd.nextInt(3) == 0) {
             long from = rnd.nextInt(6000);

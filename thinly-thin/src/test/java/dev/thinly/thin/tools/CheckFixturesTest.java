@@ -40,7 +40,8 @@ class CheckFixturesTest {
     assertThat(r[0].passed()).as(problems.toString()).isTrue();
     assertThat(r[0].clean()).as(problems.toString()).isTrue();
     // thin_restore 0.9.0 leaves metadata nr_allocated one too high (spec 3.1): a warning only
-    assertThat(problems).allMatch(p -> p.kind() == Kind.NR_ALLOCATED && p.severity() == Severity.WARNING);
+    assertThat(problems)
+        .allMatch(p -> p.kind() == Kind.NR_ALLOCATED && p.severity() == Severity.WARNING);
     assertThat(r[0].blocksRead()).as("each block read once").isLessThanOrEqualTo(256);
   }
 
@@ -55,41 +56,58 @@ class CheckFixturesTest {
   @Test
   void badSuperblockChecksumIsFatal() {
     CheckResult[] r = new CheckResult[1];
-    List<Problem> problems = problems(SharedTools.fixture("90-bad-superblock-checksum.bin"), CheckOptions.full(), r);
+    List<Problem> problems =
+        problems(SharedTools.fixture("90-bad-superblock-checksum.bin"), CheckOptions.full(), r);
     assertThat(r[0].passed()).isFalse();
     assertThat(r[0].superblockValid()).isFalse();
-    assertThat(problems).singleElement().satisfies(p -> {
-      assertThat(p.severity()).isEqualTo(Severity.FATAL);
-      assertThat(p.kind()).isEqualTo(Kind.CHECKSUM);
-      assertThat(p.message()).isEqualTo("bad checksum in superblock (block 0), wanted 2844627662");
-    });
+    assertThat(problems)
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.severity()).isEqualTo(Severity.FATAL);
+              assertThat(p.kind()).isEqualTo(Kind.CHECKSUM);
+              assertThat(p.message())
+                  .isEqualTo("bad checksum in superblock (block 0), wanted 2844627662");
+            });
   }
 
   @Test
   void underfullLeafIsNonFatalButItsLostMappingsAreNot() {
     CheckResult[] r = new CheckResult[1];
-    List<Problem> problems = problems(SharedTools.fixture("91-bad-underfull-leaf.bin"), CheckOptions.full(), r);
+    List<Problem> problems =
+        problems(SharedTools.fixture("91-bad-underfull-leaf.bin"), CheckOptions.full(), r);
     assertThat(r[0].passed()).isFalse();
     assertThat(problems)
-        .anySatisfy(p -> {
-          assertThat(p.severity()).isEqualTo(Severity.NON_FATAL);
-          assertThat(p.kind()).isEqualTo(Kind.UNDERFULL);
-          assertThat(p.message()).isEqualTo(
-              "thin device 2: too few entries in btree node: 50, expected at least 84 (block 2, max_entries = 252)");
-        })
-        .anySatisfy(p -> {
-          assertThat(p.severity()).isEqualTo(Severity.FATAL);
-          assertThat(p.kind()).isEqualTo(Kind.MAPPED_BLOCKS);
-        })
-        .anySatisfy(p -> assertThat(p.message())
-            .isEqualTo("data reference counts differ for blocks 1050..1199, expected 0, but got 1"));
+        .anySatisfy(
+            p -> {
+              assertThat(p.severity()).isEqualTo(Severity.NON_FATAL);
+              assertThat(p.kind()).isEqualTo(Kind.UNDERFULL);
+              assertThat(p.message())
+                  .isEqualTo(
+                      "thin device 2: too few entries in btree node: 50, expected at least 84"
+                          + " (block 2, max_entries = 252)");
+            })
+        .anySatisfy(
+            p -> {
+              assertThat(p.severity()).isEqualTo(Severity.FATAL);
+              assertThat(p.kind()).isEqualTo(Kind.MAPPED_BLOCKS);
+            })
+        .anySatisfy(
+            p ->
+                assertThat(p.message())
+                    .isEqualTo(
+                        "data reference counts differ for blocks 1050..1199, expected 0, but got"
+                            + " 1"));
   }
 
   @Test
   void metadataSnapshotOfFixture04Passes() {
     CheckResult[] r = new CheckResult[1];
-    CheckOptions snap = new CheckOptions(CheckOptions.Scope.FULL, true, false, false, CheckOptions.DEFAULT_CACHE_BYTES);
-    List<Problem> problems = problems(SharedTools.fixture("04-shared-root-with-metadata-snap.bin"), snap, r);
+    CheckOptions snap =
+        new CheckOptions(
+            CheckOptions.Scope.FULL, true, false, false, CheckOptions.DEFAULT_CACHE_BYTES);
+    List<Problem> problems =
+        problems(SharedTools.fixture("04-shared-root-with-metadata-snap.bin"), snap, r);
     assertThat(problems).isEmpty();
     assertThat(r[0].passed()).isTrue();
   }
@@ -97,20 +115,28 @@ class CheckFixturesTest {
   @Test
   void metadataSnapshotOptionWithoutSnapshotFails() {
     CheckResult[] r = new CheckResult[1];
-    CheckOptions snap = new CheckOptions(CheckOptions.Scope.FULL, true, false, false, CheckOptions.DEFAULT_CACHE_BYTES);
+    CheckOptions snap =
+        new CheckOptions(
+            CheckOptions.Scope.FULL, true, false, false, CheckOptions.DEFAULT_CACHE_BYTES);
     List<Problem> problems = problems(SharedTools.fixture("02-thins-and-snapshots.bin"), snap, r);
     assertThat(r[0].passed()).isFalse();
-    assertThat(problems).singleElement().extracting(Problem::message).asString().contains("no metadata snapshot");
+    assertThat(problems)
+        .singleElement()
+        .extracting(Problem::message)
+        .asString()
+        .contains("no metadata snapshot");
   }
 
   @Test
   void superblockOnlyAndSkipMappingsDoLess() {
     CheckResult[] r = new CheckResult[1];
     Path damaged = SharedTools.fixture("91-bad-underfull-leaf.bin");
-    CheckOptions sbOnly = new CheckOptions(CheckOptions.Scope.SUPERBLOCK, false, false, false, 1 << 20);
+    CheckOptions sbOnly =
+        new CheckOptions(CheckOptions.Scope.SUPERBLOCK, false, false, false, 1 << 20);
     assertThat(problems(damaged, sbOnly, r)).isEmpty();
     assertThat(r[0].blocksRead()).isEqualTo(1);
-    CheckOptions devices = new CheckOptions(CheckOptions.Scope.DEVICES, false, false, false, 1 << 20);
+    CheckOptions devices =
+        new CheckOptions(CheckOptions.Scope.DEVICES, false, false, false, 1 << 20);
     assertThat(problems(damaged, devices, r)).isEmpty();
     assertThat(r[0].passed()).isTrue();
   }
@@ -118,7 +144,13 @@ class CheckFixturesTest {
   @Test
   void clearNeedsCheckRewritesOnlyTheFlag() throws Exception {
     Path image = dir.resolve("needs-check.bin");
-    SharedTools.python("mutate.py", SharedTools.fixture("04-shared-root-with-metadata-snap.bin"), image, 0, "sb", "I:4:1");
+    SharedTools.python(
+        "mutate.py",
+        SharedTools.fixture("04-shared-root-with-metadata-snap.bin"),
+        image,
+        0,
+        "sb",
+        "I:4:1");
     byte[] before = java.nio.file.Files.readAllBytes(image);
     CheckOptions clear = new CheckOptions(CheckOptions.Scope.FULL, false, false, true, 1 << 20);
     CheckResult[] r = new CheckResult[1];
@@ -139,7 +171,13 @@ class CheckFixturesTest {
   @Test
   void clearNeedsCheckLeavesDamagedMetadataAlone() throws Exception {
     Path flagged = dir.resolve("needs-check.bin");
-    SharedTools.python("mutate.py", SharedTools.fixture("04-shared-root-with-metadata-snap.bin"), flagged, 0, "sb", "I:4:1");
+    SharedTools.python(
+        "mutate.py",
+        SharedTools.fixture("04-shared-root-with-metadata-snap.bin"),
+        flagged,
+        0,
+        "sb",
+        "I:4:1");
     Path image = dir.resolve("needs-check-and-leak.bin");
     SharedTools.python("setcount.py", flagged, image, 13, 20, 1);
     byte[] before = java.nio.file.Files.readAllBytes(image);

@@ -37,11 +37,12 @@ class CheckMutationsTest {
   private static final int REF_COUNT_VALUES = 32 + 336 * 8;
 
   /** Where thin_check 0.9.0 and this check are allowed to differ with --ignore-non-fatal-errors. */
-  private static final Set<String> STRICTER_WHEN_IGNORING = Set.of(
-      // the under-filled leaf lost 150 mappings: mapped_blocks is wrong, fatal (as in 1.x)
-      "node_underfull",
-      // 0.9.0 does not notice the cycle, only the leaf it hides (a leak)
-      "child_is_ancestor");
+  private static final Set<String> STRICTER_WHEN_IGNORING =
+      Set.of(
+          // the under-filled leaf lost 150 mappings: mapped_blocks is wrong, fatal (as in 1.x)
+          "node_underfull",
+          // 0.9.0 does not notice the cycle, only the leaf it hides (a leak)
+          "child_is_ancestor");
 
   @BeforeAll
   static void baseImage() {
@@ -82,8 +83,14 @@ class CheckMutationsTest {
         mutate("sb_incompat", Expect.fatal(Kind.SUPERBLOCK), 0, "sb", "I:360:1"),
         mutate("sb_version3", Expect.fatal(Kind.SUPERBLOCK), 0, "sb", "I:40:3"),
         mutate("sb_bad_csum", Expect.fatal(Kind.CHECKSUM), 0, "sb", "I:44:9", "--noreseal"),
-        mutate("node_underfull", new Expect(List.of(Severity.NON_FATAL, Severity.FATAL),
-            List.of(Kind.UNDERFULL, Kind.MAPPED_BLOCKS)), 2, "node", "I:16:50"),
+        mutate(
+            "node_underfull",
+            new Expect(
+                List.of(Severity.NON_FATAL, Severity.FATAL),
+                List.of(Kind.UNDERFULL, Kind.MAPPED_BLOCKS)),
+            2,
+            "node",
+            "I:16:50"),
         mutate("node_max251", Expect.fatal(Kind.NODE_HEADER), 2, "node", "I:20:251"),
         mutate("node_blocknr", Expect.fatal(Kind.BLOCKNR), 2, "node", "Q:8:99"),
         mutate("node_bad_csum", Expect.fatal(Kind.CHECKSUM), 2, "node", "Q:40:99", "--noreseal"),
@@ -94,19 +101,66 @@ class CheckMutationsTest {
         mutate("node_nr_above_max", Expect.fatal(Kind.NODE_HEADER), 2, "node", "I:16:253"),
         mutate("parent_key_high", Expect.fatal(Kind.PARENT_KEY), 5, "node", "Q:40:401"),
         mutate("parent_key_low", Expect.clean(), 5, "node", "Q:40:399"),
-        mutate("sibling_overlap", Expect.fatal(Kind.SIBLING_RANGE), 3, "node", "Q:" + (32 + 8 * 199) + ":800"),
-        mutate("child_beyond_device", Expect.fatal(Kind.BLOCK_RANGE), 5, "node", "Q:" + (LEAF_VALUES + 8) + ":100000"),
-        mutate("child_is_ancestor", Expect.fatal(Kind.CYCLE), 5, "node", "Q:" + (LEAF_VALUES + 8) + ":5"),
-        mutate("child_is_details_leaf", Expect.fatal(Kind.BLOCK_ROLE), 5, "node", "Q:" + (LEAF_VALUES + 8) + ":7"),
-        mutate("details_mapped_wrong", Expect.fatal(Kind.MAPPED_BLOCKS), 7, "node", "Q:" + (DETAILS_VALUES + 2 * 24) + ":601"),
-        mutate("details_only_device", Expect.fatal(Kind.DEVICE_TREES_DIFFER), 7, "node",
-            "I:16:4", "Q:" + (32 + 3 * 8) + ":99", "Q:" + (DETAILS_VALUES + 3 * 24) + ":0"),
-        mutate("top_level_only_device", Expect.fatal(Kind.DEVICE_TREES_DIFFER), 6, "node",
-            "I:16:4", "Q:" + (32 + 3 * 8) + ":99", "Q:" + (LEAF_VALUES + 3 * 8) + ":1"),
-        mutate("data_block_beyond_pool", Expect.fatal(Kind.DATA_BLOCK_RANGE), 1, "node",
+        mutate(
+            "sibling_overlap",
+            Expect.fatal(Kind.SIBLING_RANGE),
+            3,
+            "node",
+            "Q:" + (32 + 8 * 199) + ":800"),
+        mutate(
+            "child_beyond_device",
+            Expect.fatal(Kind.BLOCK_RANGE),
+            5,
+            "node",
+            "Q:" + (LEAF_VALUES + 8) + ":100000"),
+        mutate(
+            "child_is_ancestor",
+            Expect.fatal(Kind.CYCLE),
+            5,
+            "node",
+            "Q:" + (LEAF_VALUES + 8) + ":5"),
+        mutate(
+            "child_is_details_leaf",
+            Expect.fatal(Kind.BLOCK_ROLE),
+            5,
+            "node",
+            "Q:" + (LEAF_VALUES + 8) + ":7"),
+        mutate(
+            "details_mapped_wrong",
+            Expect.fatal(Kind.MAPPED_BLOCKS),
+            7,
+            "node",
+            "Q:" + (DETAILS_VALUES + 2 * 24) + ":601"),
+        mutate(
+            "details_only_device",
+            Expect.fatal(Kind.DEVICE_TREES_DIFFER),
+            7,
+            "node",
+            "I:16:4",
+            "Q:" + (32 + 3 * 8) + ":99",
+            "Q:" + (DETAILS_VALUES + 3 * 24) + ":0"),
+        mutate(
+            "top_level_only_device",
+            Expect.fatal(Kind.DEVICE_TREES_DIFFER),
+            6,
+            "node",
+            "I:16:4",
+            "Q:" + (32 + 3 * 8) + ":99",
+            "Q:" + (LEAF_VALUES + 3 * 8) + ":1"),
+        mutate(
+            "data_block_beyond_pool",
+            Expect.fatal(Kind.DATA_BLOCK_RANGE),
+            1,
+            "node",
             "Q:" + LEAF_VALUES + ":" + (4096L << 24)),
         mutate("leaf_padding_nonzero", Expect.clean(), 6, "node", "Q:" + (32 + 8 * 10) + ":77"),
-        mutate("data_bitmap_badcsum", Expect.fatal(Kind.CHECKSUM), 8, "bitmap", "I:100:7", "--noreseal"),
+        mutate(
+            "data_bitmap_badcsum",
+            Expect.fatal(Kind.CHECKSUM),
+            8,
+            "bitmap",
+            "I:100:7",
+            "--noreseal"),
         mutate("data_bitmap_blocknr", Expect.fatal(Kind.BLOCKNR), 8, "bitmap", "Q:8:77"),
         mutate("meta_index_blocknr", Expect.fatal(Kind.BLOCKNR), 11, "index", "Q:8:77"),
         mutate("meta_index_nrfree", Expect.clean(), 11, "index", "I:24:0", "I:28:5000"),
@@ -120,21 +174,42 @@ class CheckMutationsTest {
         count("meta_low_2to1", Expect.fatal(Kind.METADATA_COUNT), 12, 1, 1),
         count("meta_high_1to2", Expect.nonFatal(Kind.METADATA_COUNT), 12, 2, 2),
         count("meta_count3_without_tree_entry", Expect.fatal(Kind.REF_COUNT_TREE), 12, 2, 3),
-        Arguments.of("meta_ref_tree_high", "05-root-shared-by-three.bin", "mutate.py",
-            new Object[] {9, "node", "I:" + REF_COUNT_VALUES + ":4"}, Expect.nonFatal(Kind.METADATA_COUNT)),
-        Arguments.of("meta_ref_tree_low", "05-root-shared-by-three.bin", "mutate.py",
-            new Object[] {9, "node", "I:" + REF_COUNT_VALUES + ":2"}, Expect.fatal(Kind.REF_COUNT_TREE)),
-        Arguments.of("data_ref_tree_wrong", "02-thins-and-snapshots.bin", "mutate.py",
-            new Object[] {5, "node", "I:" + (REF_COUNT_VALUES + 4 * 7) + ":4"}, Expect.fatal(Kind.DATA_COUNT)),
-        Arguments.of("held_root_beyond_device", "04-shared-root-with-metadata-snap.bin", "mutate.py",
-            new Object[] {0, "sb", "Q:56:77777"}, Expect.fatal(Kind.BLOCK_RANGE)),
-        Arguments.of("held_root_zeroed_block", "04-shared-root-with-metadata-snap.bin", "mutate.py",
-            new Object[] {0, "sb", "Q:56:200"}, Expect.fatal(Kind.CHECKSUM)));
+        Arguments.of(
+            "meta_ref_tree_high",
+            "05-root-shared-by-three.bin",
+            "mutate.py",
+            new Object[] {9, "node", "I:" + REF_COUNT_VALUES + ":4"},
+            Expect.nonFatal(Kind.METADATA_COUNT)),
+        Arguments.of(
+            "meta_ref_tree_low",
+            "05-root-shared-by-three.bin",
+            "mutate.py",
+            new Object[] {9, "node", "I:" + REF_COUNT_VALUES + ":2"},
+            Expect.fatal(Kind.REF_COUNT_TREE)),
+        Arguments.of(
+            "data_ref_tree_wrong",
+            "02-thins-and-snapshots.bin",
+            "mutate.py",
+            new Object[] {5, "node", "I:" + (REF_COUNT_VALUES + 4 * 7) + ":4"},
+            Expect.fatal(Kind.DATA_COUNT)),
+        Arguments.of(
+            "held_root_beyond_device",
+            "04-shared-root-with-metadata-snap.bin",
+            "mutate.py",
+            new Object[] {0, "sb", "Q:56:77777"},
+            Expect.fatal(Kind.BLOCK_RANGE)),
+        Arguments.of(
+            "held_root_zeroed_block",
+            "04-shared-root-with-metadata-snap.bin",
+            "mutate.py",
+            new Object[] {0, "sb", "Q:56:200"},
+            Expect.fatal(Kind.CHECKSUM)));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
-  void detectedAndClassified(String name, String source, String script, Object[] args, Expect expect) {
+  void detectedAndClassified(
+      String name, String source, String script, Object[] args, Expect expect) {
     Path image = dir.resolve(name + ".bin");
     Path src = source.equals("base") ? base : SharedTools.fixture(source);
     if (script == null) {
@@ -148,7 +223,8 @@ class CheckMutationsTest {
     }
     List<Problem> problems = new ArrayList<>();
     CheckResult r = Check.run(image, CheckOptions.full(), CheckReport.collecting(problems));
-    List<Problem> relevant = problems.stream().filter(p -> p.severity() != Severity.WARNING).toList();
+    List<Problem> relevant =
+        problems.stream().filter(p -> p.severity() != Severity.WARNING).toList();
     String shown = String.join("\n", problems.stream().map(Problem::toString).toList());
 
     if (expect.kinds().isEmpty()) {
@@ -158,7 +234,8 @@ class CheckMutationsTest {
       for (Kind k : expect.kinds()) {
         assertThat(relevant).as(shown).anyMatch(p -> p.kind() == k);
       }
-      Severity worst = expect.severities().contains(Severity.FATAL) ? Severity.FATAL : Severity.NON_FATAL;
+      Severity worst =
+          expect.severities().contains(Severity.FATAL) ? Severity.FATAL : Severity.NON_FATAL;
       assertThat(relevant).as(shown).anyMatch(p -> p.severity() == worst);
       if (worst == Severity.NON_FATAL) {
         assertThat(relevant).as(shown).noneMatch(p -> p.severity() == Severity.FATAL);
@@ -171,10 +248,14 @@ class CheckMutationsTest {
     if (tool.exitCode() != 0) {
       assertThat(r.passed()).as("thin_check 0.9.0 fails it:\n" + tool.all()).isFalse();
       ThinTools.Result ignoring = ThinTools.thinCheck(image, "--ignore-non-fatal-errors");
-      CheckResult ours = Check.run(image,
-          new CheckOptions(CheckOptions.Scope.FULL, false, true, false, 1 << 20), p -> {});
+      CheckResult ours =
+          Check.run(
+              image,
+              new CheckOptions(CheckOptions.Scope.FULL, false, true, false, 1 << 20),
+              p -> {});
       if (!STRICTER_WHEN_IGNORING.contains(name)) {
-        assertThat(ours.passed()).as("--ignore-non-fatal-errors: " + ignoring.all() + "\nours:\n" + shown)
+        assertThat(ours.passed())
+            .as("--ignore-non-fatal-errors: " + ignoring.all() + "\nours:\n" + shown)
             .isEqualTo(ignoring.exitCode() == 0);
       }
     } else if (expect.kinds().isEmpty()) {

@@ -38,14 +38,17 @@ class CheckPoolTest {
     List<Problem> problems = check(file, r);
     assertThat(problems).as("no problem, not even a warning").isEmpty();
     long nrAllocated = LittleEndian.getLong(MetadataFiles.read(file, 0), 192 + 8);
-    assertThat(r[0].blocksRead()).as("every block in use is read exactly once").isEqualTo(nrAllocated);
+    assertThat(r[0].blocksRead())
+        .as("every block in use is read exactly once")
+        .isEqualTo(nrAllocated);
     assertThat(ThinTools.thinCheck(file).exitCode()).isZero();
   }
 
   @Test
   void aTreeWithLeavesAtTwoDepthsIsUnbalanced() {
     Path file = dir.resolve("pool");
-    try (PoolMetadata pm = PoolMetadata.format(FileBlockDevice.create(file, 64L << 20), 128, 100_000, 8L << 20)) {
+    try (PoolMetadata pm =
+        PoolMetadata.format(FileBlockDevice.create(file, 64L << 20), 128, 100_000, 8L << 20)) {
       pm.createThin(3);
       TestPools.fill(pm, 3, 0, 40_000, 1);
       pm.commit();
@@ -56,10 +59,12 @@ class CheckPoolTest {
     assertThat(MetadataFiles.isLeaf(level1)).as("a three-level tree").isFalse();
     long leaf = MetadataFiles.value(level1, 0);
     // the root's first child becomes the first leaf below it: one level short
-    MetadataFiles.patchNode(file, root, n -> LittleEndian.putLong(n, MetadataFiles.valueOffset(n, 0), leaf));
+    MetadataFiles.patchNode(
+        file, root, n -> LittleEndian.putLong(n, MetadataFiles.valueOffset(n, 0), leaf));
     CheckResult[] r = new CheckResult[1];
     List<Problem> problems = check(file, r);
-    assertThat(problems).anyMatch(p -> p.kind() == Kind.UNBALANCED && p.severity() == Severity.FATAL);
+    assertThat(problems)
+        .anyMatch(p -> p.kind() == Kind.UNBALANCED && p.severity() == Severity.FATAL);
     assertThat(r[0].passed()).isFalse();
     assertThat(ThinTools.thinCheck(file).exitCode()).isNotZero();
   }
@@ -67,7 +72,8 @@ class CheckPoolTest {
   @Test
   void everyNodeOfEveryTreeIsValidatedEvenWhenShared() {
     Path file = dir.resolve("pool");
-    try (PoolMetadata pm = PoolMetadata.format(FileBlockDevice.create(file, 64L << 20), 128, 100_000, 8L << 20)) {
+    try (PoolMetadata pm =
+        PoolMetadata.format(FileBlockDevice.create(file, 64L << 20), 128, 100_000, 8L << 20)) {
       pm.createThin(0);
       TestPools.fill(pm, 0, 0, 2_000, 1);
       pm.commit();

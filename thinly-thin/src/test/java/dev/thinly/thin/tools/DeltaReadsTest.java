@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The delta of a snapshot and its origin costs what differs, not what the devices map: two
- * devices of a million mappings that differ in 0.1% of their blocks. Proven by counting device
- * reads, not by timing.
+ * The delta of a snapshot and its origin costs what differs, not what the devices map: two devices
+ * of a million mappings that differ in 0.1% of their blocks. Proven by counting device reads, not
+ * by timing.
  */
 class DeltaReadsTest {
   private static final int MAPPINGS = 1_000_000;
@@ -53,7 +53,8 @@ class DeltaReadsTest {
 
   /** Device 0 with a million mappings and device 1, its snapshot. */
   private static PoolMetadata pool(Path file) {
-    PoolMetadata pm = PoolMetadata.format(FileBlockDevice.create(file, 256L << 20), 128, 2 * MAPPINGS, 32L << 20);
+    PoolMetadata pm =
+        PoolMetadata.format(FileBlockDevice.create(file, 256L << 20), 128, 2 * MAPPINGS, 32L << 20);
     pm.createThin(0);
     TestPools.fill(pm, 0, 0, MAPPINGS, 1);
     pm.commit();
@@ -82,7 +83,8 @@ class DeltaReadsTest {
   private static Delta.Result deltaMatchesThinDelta(Path file) {
     StringWriter ours = new StringWriter();
     Delta.Result r = Delta.run(file, DeltaOptions.of(0, 1, false), ours);
-    ThinTools.Result tool = ThinTools.run("thin_delta", "--thin1", "0", "--thin2", "1", file.toString());
+    ThinTools.Result tool =
+        ThinTools.run("thin_delta", "--thin1", "0", "--thin2", "1", file.toString());
     assertThat(tool.exitCode()).isZero();
     assertThat(ours.toString()).isEqualTo(tool.stdout());
     return r;
@@ -93,7 +95,8 @@ class DeltaReadsTest {
     LongHashSet origin = nodes(clustered, 0);
     LongHashSet snapshot = nodes(clustered, 1);
     Delta.Result r = deltaMatchesThinDelta(clustered);
-    System.out.printf("delta, clustered: %d reads, tree of %d nodes%n", r.blocksRead(), origin.size());
+    System.out.printf(
+        "delta, clustered: %d reads, tree of %d nodes%n", r.blocksRead(), origin.size());
     assertThat(r.readSharedLeaves()).as("shared subtrees are not read").isFalse();
     assertThat(origin.size()).as("tree size").isGreaterThan(MAPPINGS / 252);
     assertThat(r.blocksRead())
@@ -120,7 +123,9 @@ class DeltaReadsTest {
       }
     }
     Delta.Result r = deltaMatchesThinDelta(scattered);
-    System.out.printf("delta, scattered: %d reads, %d nodes differ, tree of %d nodes%n", r.blocksRead(), differing, origin.size());
+    System.out.printf(
+        "delta, scattered: %d reads, %d nodes differ, tree of %d nodes%n",
+        r.blocksRead(), differing, origin.size());
     assertThat(r.readSharedLeaves()).isFalse();
     assertThat(r.blocksRead())
         .as("%d reads, %d nodes differ, tree of %d", r.blocksRead(), differing, origin.size())

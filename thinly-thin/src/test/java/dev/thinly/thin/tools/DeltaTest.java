@@ -37,7 +37,8 @@ class DeltaTest {
     if (snap) {
       cmd.add("-m");
     }
-    cmd.addAll(List.of("--thin1", String.valueOf(a), "--thin2", String.valueOf(b), file.toString()));
+    cmd.addAll(
+        List.of("--thin1", String.valueOf(a), "--thin2", String.valueOf(b), file.toString()));
     ThinTools.Result r = ThinTools.run(cmd.toArray(String[]::new));
     assertThat(r.exitCode()).as(r.all()).isZero();
     return r.stdout();
@@ -47,9 +48,12 @@ class DeltaTest {
   void fixtureOutputs() throws Exception {
     Path f = SharedTools.fixture("02-thins-and-snapshots.bin");
     assertThat(ours(f, 0, 1, false, false))
-        .isEqualTo(Files.readString(SharedTools.fixture("02-thins-and-snapshots.thin_delta-0-1.xml")));
+        .isEqualTo(
+            Files.readString(SharedTools.fixture("02-thins-and-snapshots.thin_delta-0-1.xml")));
     assertThat(ours(f, 0, 2, true, false))
-        .isEqualTo(Files.readString(SharedTools.fixture("02-thins-and-snapshots.thin_delta-0-2-verbose.xml")));
+        .isEqualTo(
+            Files.readString(
+                SharedTools.fixture("02-thins-and-snapshots.thin_delta-0-2-verbose.xml")));
   }
 
   @ParameterizedTest
@@ -65,12 +69,15 @@ class DeltaTest {
     long[] ids = {0, 1, 2, 3};
     for (long a : ids) {
       for (long b : ids) {
-        ThinTools.Result probe = ThinTools.run("thin_delta", "--thin1", "" + a, "--thin2", "" + b, f.toString());
+        ThinTools.Result probe =
+            ThinTools.run("thin_delta", "--thin1", "" + a, "--thin2", "" + b, f.toString());
         if (probe.exitCode() != 0) {
           continue;
         }
         for (boolean verbose : new boolean[] {false, true}) {
-          assertThat(ours(f, a, b, verbose, false)).as(a + " " + b + " " + verbose).isEqualTo(tool(f, a, b, verbose, false));
+          assertThat(ours(f, a, b, verbose, false))
+              .as(a + " " + b + " " + verbose)
+              .isEqualTo(tool(f, a, b, verbose, false));
         }
       }
     }
@@ -110,7 +117,8 @@ class DeltaTest {
     assertThat(held.exitCode()).as(held.all()).isZero();
     for (long a : ids) {
       for (long b : ids) {
-        if (!held.stdout().contains("dev_id=\"" + a + "\"") || !held.stdout().contains("dev_id=\"" + b + "\"")) {
+        if (!held.stdout().contains("dev_id=\"" + a + "\"")
+            || !held.stdout().contains("dev_id=\"" + b + "\"")) {
           continue;
         }
         for (boolean verbose : new boolean[] {false, true}) {
@@ -124,12 +132,18 @@ class DeltaTest {
   @Test
   void errors() {
     Path f = SharedTools.fixture("02-thins-and-snapshots.bin");
-    assertThatThrownBy(() -> ours(f, 0, 9, false, false)).isInstanceOfSatisfying(ThinDeviceException.class,
-        e -> assertThat(e.problem()).isEqualTo(ThinDeviceException.Problem.UNKNOWN));
-    assertThatThrownBy(() -> ours(f, 0, 1, false, true)).isInstanceOf(MetadataStateException.class)
+    assertThatThrownBy(() -> ours(f, 0, 9, false, false))
+        .isInstanceOfSatisfying(
+            ThinDeviceException.class,
+            e -> assertThat(e.problem()).isEqualTo(ThinDeviceException.Problem.UNKNOWN));
+    assertThatThrownBy(() -> ours(f, 0, 1, false, true))
+        .isInstanceOf(MetadataStateException.class)
         .hasMessage("no current metadata snap");
     Path held = SharedTools.fixture("04-shared-root-with-metadata-snap.bin");
-    assertThatThrownBy(() -> Delta.run(held, new DeltaOptions(0, 1, false, true, 7L, 1 << 20), new StringWriter()))
+    assertThatThrownBy(
+            () ->
+                Delta.run(
+                    held, new DeltaOptions(0, 1, false, true, 7L, 1 << 20), new StringWriter()))
         .isInstanceOf(InvalidRequestException.class);
     StringWriter out = new StringWriter();
     Delta.run(held, new DeltaOptions(0, 1, false, true, 8L, 1 << 20), out);

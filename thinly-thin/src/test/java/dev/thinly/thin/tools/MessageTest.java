@@ -27,7 +27,8 @@ class MessageTest {
   @BeforeEach
   void pool() {
     meta = dir.resolve("meta");
-    try (PoolMetadata pm = PoolMetadata.format(FileBlockDevice.create(meta, 8L << 20), 128, 10_000, 1 << 20)) {
+    try (PoolMetadata pm =
+        PoolMetadata.format(FileBlockDevice.create(meta, 8L << 20), 128, 10_000, 1 << 20)) {
       pm.createThin(0);
       TestPools.fill(pm, 0, 0, 300, 1);
       pm.commit();
@@ -56,16 +57,27 @@ class MessageTest {
   @Test
   void createThinCreateSnapDelete() {
     send("create_thin 7");
-    assertThat(dump()).contains("<device dev_id=\"7\" mapped_blocks=\"0\" transaction=\"0\" creation_time=\"0\" snap_time=\"0\">");
+    assertThat(dump())
+        .contains(
+            "<device dev_id=\"7\" mapped_blocks=\"0\" transaction=\"0\" creation_time=\"0\""
+                + " snap_time=\"0\">");
     send("create_snap 8 0");
     assertThat(dump())
-        .contains("<device dev_id=\"0\" mapped_blocks=\"300\" transaction=\"0\" creation_time=\"0\" snap_time=\"1\">")
-        .contains("<device dev_id=\"8\" mapped_blocks=\"300\" transaction=\"0\" creation_time=\"1\" snap_time=\"1\">")
+        .contains(
+            "<device dev_id=\"0\" mapped_blocks=\"300\" transaction=\"0\" creation_time=\"0\""
+                + " snap_time=\"1\">")
+        .contains(
+            "<device dev_id=\"8\" mapped_blocks=\"300\" transaction=\"0\" creation_time=\"1\""
+                + " snap_time=\"1\">")
         .contains("time=\"1\"");
     send("delete 0");
     String xml = dump();
-    assertThat(xml).doesNotContain("dev_id=\"0\"").contains("dev_id=\"8\"").contains("dev_id=\"7\"");
-    assertThat(xml).contains("<range_mapping origin_begin=\"0\" data_begin=\"0\" length=\"300\" time=\"0\"/>");
+    assertThat(xml)
+        .doesNotContain("dev_id=\"0\"")
+        .contains("dev_id=\"8\"")
+        .contains("dev_id=\"7\"");
+    assertThat(xml)
+        .contains("<range_mapping origin_begin=\"0\" data_begin=\"0\" length=\"300\" time=\"0\"/>");
     send("delete 8");
     assertThat(dump()).doesNotContain("dev_id=\"8\"");
   }
@@ -75,8 +87,11 @@ class MessageTest {
     send("set_transaction_id 0 41");
     assertThat(dump()).contains("transaction=\"41\"");
     assertThatThrownBy(() -> send("set_transaction_id 40 42"))
-        .isInstanceOfSatisfying(MetadataStateException.class,
-            e -> assertThat(e.kind()).isEqualTo(MetadataStateException.Kind.TRANSACTION_ID_MISMATCH));
+        .isInstanceOfSatisfying(
+            MetadataStateException.class,
+            e ->
+                assertThat(e.kind())
+                    .isEqualTo(MetadataStateException.Kind.TRANSACTION_ID_MISMATCH));
     assertThat(dump()).contains("transaction=\"41\"");
   }
 
@@ -87,7 +102,8 @@ class MessageTest {
     assertThat(m.exitCode()).as(m.all()).isZero();
     assertThat(dump("-m")).contains("dev_id=\"0\"");
     assertThatThrownBy(() -> send("reserve_metadata_snap"))
-        .isInstanceOfSatisfying(MetadataStateException.class,
+        .isInstanceOfSatisfying(
+            MetadataStateException.class,
             e -> assertThat(e.kind()).isEqualTo(MetadataStateException.Kind.SNAPSHOT_HELD));
     send("create_thin 5");
     send("delete 0");
@@ -96,30 +112,43 @@ class MessageTest {
     send("release_metadata_snap");
     assertThat(ThinTools.thinCheck(meta, "-m").exitCode()).isNotZero();
     assertThatThrownBy(() -> send("release_metadata_snap"))
-        .isInstanceOfSatisfying(MetadataStateException.class,
+        .isInstanceOfSatisfying(
+            MetadataStateException.class,
             e -> assertThat(e.kind()).isEqualTo(MetadataStateException.Kind.SNAPSHOT_NOT_HELD));
   }
 
   @Test
   void errorsAreTheKernels() throws Exception {
     byte[] before = Files.readAllBytes(meta);
-    assertThatThrownBy(() -> send("create_thin 0")).isInstanceOfSatisfying(ThinDeviceException.class,
-        e -> assertThat(e.problem()).isEqualTo(ThinDeviceException.Problem.EXISTS));
-    assertThatThrownBy(() -> send("create_snap 1 2")).isInstanceOfSatisfying(ThinDeviceException.class,
-        e -> assertThat(e.problem()).isEqualTo(ThinDeviceException.Problem.UNKNOWN));
-    assertThatThrownBy(() -> send("create_snap 0 0")).isInstanceOfSatisfying(ThinDeviceException.class,
-        e -> assertThat(e.problem()).isEqualTo(ThinDeviceException.Problem.EXISTS));
-    assertThatThrownBy(() -> send("delete 3")).isInstanceOfSatisfying(ThinDeviceException.class,
-        e -> assertThat(e.problem()).isEqualTo(ThinDeviceException.Problem.UNKNOWN));
-    assertThatThrownBy(() -> send("create_thin 16777216")).isInstanceOfSatisfying(ThinDeviceException.class,
-        e -> assertThat(e.problem()).isEqualTo(ThinDeviceException.Problem.OUT_OF_RANGE));
+    assertThatThrownBy(() -> send("create_thin 0"))
+        .isInstanceOfSatisfying(
+            ThinDeviceException.class,
+            e -> assertThat(e.problem()).isEqualTo(ThinDeviceException.Problem.EXISTS));
+    assertThatThrownBy(() -> send("create_snap 1 2"))
+        .isInstanceOfSatisfying(
+            ThinDeviceException.class,
+            e -> assertThat(e.problem()).isEqualTo(ThinDeviceException.Problem.UNKNOWN));
+    assertThatThrownBy(() -> send("create_snap 0 0"))
+        .isInstanceOfSatisfying(
+            ThinDeviceException.class,
+            e -> assertThat(e.problem()).isEqualTo(ThinDeviceException.Problem.EXISTS));
+    assertThatThrownBy(() -> send("delete 3"))
+        .isInstanceOfSatisfying(
+            ThinDeviceException.class,
+            e -> assertThat(e.problem()).isEqualTo(ThinDeviceException.Problem.UNKNOWN));
+    assertThatThrownBy(() -> send("create_thin 16777216"))
+        .isInstanceOfSatisfying(
+            ThinDeviceException.class,
+            e -> assertThat(e.problem()).isEqualTo(ThinDeviceException.Problem.OUT_OF_RANGE));
     assertThatThrownBy(() -> send("delete 99999999999")).isInstanceOf(ThinDeviceException.class);
     assertThatThrownBy(() -> send("create_thin -1")).isInstanceOf(InvalidRequestException.class);
     assertThatThrownBy(() -> send("create_thin 0x10")).isInstanceOf(InvalidRequestException.class);
     assertThatThrownBy(() -> send("create_thin")).isInstanceOf(InvalidRequestException.class);
     assertThatThrownBy(() -> send("create_thin 1 2")).isInstanceOf(InvalidRequestException.class);
-    assertThatThrownBy(() -> send("reserve_metadata_snap now")).isInstanceOf(InvalidRequestException.class);
-    assertThatThrownBy(() -> send("trim 0")).isInstanceOf(InvalidRequestException.class)
+    assertThatThrownBy(() -> send("reserve_metadata_snap now"))
+        .isInstanceOf(InvalidRequestException.class);
+    assertThatThrownBy(() -> send("trim 0"))
+        .isInstanceOf(InvalidRequestException.class)
         .hasMessageContaining("unrecognised");
     assertThat(Files.readAllBytes(meta)).as("failed messages write nothing").isEqualTo(before);
   }
@@ -129,7 +158,9 @@ class MessageTest {
     try (PoolMetadata pm = PoolMetadata.open(FileBlockDevice.open(meta, false), 1 << 20, false)) {
       pm.writeNeedsCheck(true);
     }
-    assertThatThrownBy(() -> send("create_thin 1")).isInstanceOfSatisfying(MetadataStateException.class,
-        e -> assertThat(e.kind()).isEqualTo(MetadataStateException.Kind.NEEDS_CHECK));
+    assertThatThrownBy(() -> send("create_thin 1"))
+        .isInstanceOfSatisfying(
+            MetadataStateException.class,
+            e -> assertThat(e.kind()).isEqualTo(MetadataStateException.Kind.NEEDS_CHECK));
   }
 }

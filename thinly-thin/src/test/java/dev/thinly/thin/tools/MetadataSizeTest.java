@@ -38,8 +38,13 @@ class MetadataSizeTest {
 
     MetadataSizeOptions options() {
       return new MetadataSizeOptions(
-          new SizeArg(block, unit), new SizeArg(pool, unit), new SizeArg(thins, unit), unit,
-          numeric == null ? Numeric.FULL : MetadataSize.numeric(numeric.isEmpty() ? null : numeric));
+          new SizeArg(block, unit),
+          new SizeArg(pool, unit),
+          new SizeArg(thins, unit),
+          unit,
+          numeric == null
+              ? Numeric.FULL
+              : MetadataSize.numeric(numeric.isEmpty() ? null : numeric));
     }
   }
 
@@ -82,7 +87,10 @@ class MetadataSizeTest {
     String[] f = spec.split(" ");
     assertSameAsTool(
         new Case(
-            f[0], f[1], f[2], f[3].equals("-") ? null : f[3],
+            f[0],
+            f[1],
+            f[2],
+            f[3].equals("-") ? null : f[3],
             f[4].equals("-") ? null : f[4].equals("=") ? "" : f[4]));
   }
 
@@ -93,14 +101,19 @@ class MetadataSizeTest {
 
   @Provide
   Arbitrary<Case> cases() {
-    Arbitrary<String> unitLetter = Arbitraries.of("", "b", "s", "k", "K", "m", "M", "g", "G", "t", "T");
+    Arbitrary<String> unitLetter =
+        Arbitraries.of("", "b", "s", "k", "K", "m", "M", "g", "G", "t", "T");
     Arbitrary<String> block =
-        Combinators.combine(Arbitraries.integers().between(0, 22), Arbitraries.of("", "s", "b", "k"))
+        Combinators.combine(
+                Arbitraries.integers().between(0, 22), Arbitraries.of("", "s", "b", "k"))
             .as((shift, u) -> (1L << shift) + u);
     Arbitrary<String> pool =
-        Combinators.combine(Arbitraries.longs().between(1, 5_000_000), unitLetter).as((n, u) -> n + u);
+        Combinators.combine(Arbitraries.longs().between(1, 5_000_000), unitLetter)
+            .as((n, u) -> n + u);
     Arbitrary<String> thins = Arbitraries.longs().between(1, 100_000).map(String::valueOf);
-    Arbitrary<String> out = Arbitraries.of("b", "s", "k", "K", "m", "M", "g", "G", "t", "sectors", "mebi").injectNull(0.3);
+    Arbitrary<String> out =
+        Arbitraries.of("b", "s", "k", "K", "m", "M", "g", "G", "t", "sectors", "mebi")
+            .injectNull(0.3);
     Arbitrary<String> numeric = Arbitraries.of("", "short", "long", "s", "l").injectNull(0.5);
     return Combinators.combine(block, pool, thins, out, numeric).as(Case::new);
   }
