@@ -73,9 +73,7 @@ final class CheckCommand implements Callable<Integer> {
         superblockOnly
             ? CheckOptions.Scope.SUPERBLOCK
             : skipMappings ? CheckOptions.Scope.DEVICES : CheckOptions.Scope.FULL;
-    CheckOptions options =
-        new CheckOptions(
-            scope, metadataSnap, ignoreNonFatal, clearNeedsCheck, CheckOptions.DEFAULT_CACHE_BYTES);
+    CheckOptions options = new CheckOptions(scope, metadataSnap, ignoreNonFatal, clearNeedsCheck);
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
     int[] lines = new int[1];

@@ -3,22 +3,18 @@ package dev.thinly.thin.tools;
 import dev.thinly.pdata.error.InvalidRequestException;
 
 /**
- * What {@link Check} examines and what it may change (the options of thin_check).
+ * What {@link Check} examines and what it may change (the options of thin_check). There is no cache
+ * size to choose: the check reads each block once and remembers what it needs about it, so a cache
+ * would not save a single read.
  *
  * @param scope how far the check goes
  * @param metadataSnap check the held metadata snapshot's trees instead of the live ones (no space
  *     map comparison: the snapshot has no space maps of its own)
  * @param ignoreNonFatal non-fatal problems do not fail the check
  * @param clearNeedsCheck if the metadata is clean, clear NEEDS_CHECK (rewrites the superblock only)
- * @param cacheBytes memory for I/O buffers; the check reads each block once, so this only bounds
- *     read-ahead
  */
 public record CheckOptions(
-    Scope scope,
-    boolean metadataSnap,
-    boolean ignoreNonFatal,
-    boolean clearNeedsCheck,
-    long cacheBytes) {
+    Scope scope, boolean metadataSnap, boolean ignoreNonFatal, boolean clearNeedsCheck) {
 
   /** How far the check goes. */
   public enum Scope {
@@ -30,11 +26,9 @@ public record CheckOptions(
     FULL
   }
 
-  public static final long DEFAULT_CACHE_BYTES = 64L << 20;
-
   /** A full check, nothing ignored, nothing changed. */
   public static CheckOptions full() {
-    return new CheckOptions(Scope.FULL, false, false, false, DEFAULT_CACHE_BYTES);
+    return new CheckOptions(Scope.FULL, false, false, false);
   }
 
   /**

@@ -6,7 +6,9 @@ import dev.thinly.pdata.codec.BlockChecksum;
 import dev.thinly.pdata.codec.LittleEndian;
 import dev.thinly.pdata.spacemap.disk.Bitmap;
 import dev.thinly.pdata.spacemap.disk.IndexEntry;
+import dev.thinly.pdata.spacemap.disk.MetadataIndexBlock;
 import dev.thinly.pdata.spacemap.disk.SpaceMapRoot;
+import dev.thinly.thin.format.BlockTime;
 import dev.thinly.thin.tools.CheckContext.Role;
 import dev.thinly.thin.tools.CheckReport.Kind;
 import java.util.Arrays;
@@ -57,8 +59,13 @@ final class CheckSpaceMaps {
     walker.onLeaf(Role.METADATA_REF_COUNTS, this::metadataRefCountLeaf);
   }
 
+  /** Bitmaps a map of {@code nrBlocks} blocks needs (0 for nonsense sizes, capped at an int). */
   static int nrBitmaps(long nrBlocks) {
-    return (int) ((nrBlocks + ENTRIES - 1) / ENTRIES);
+    if (nrBlocks <= 0) {
+      return 0;
+    }
+    return (int)
+        Math.min(Integer.MAX_VALUE, nrBlocks / ENTRIES + (nrBlocks % ENTRIES == 0 ? 0 : 1));
   }
 
   // ---------------------------------------------------------------- structures
@@ -68,8 +75,22 @@ final class CheckSpaceMaps {
     if (ctx.reference(dataRoot.bitmapRoot(), Role.DATA_INDEX, "superblock")) {
       walker.walkRoot(dataRoot.bitmapRoot(), Role.DATA_INDEX, "data space map index tree");
     }
-    int nb = nrBitmaps(dataRoot.nrBlocks());
-    dataBitmaps = new long[nb];
+    long nb = (dataRoot.nrBlocks() + ENTRIES - 1) / ENTRIES;
+    if (dataRoot.nrBlocks() < 0 || nb > dataIndexKeys.size()) {
+      // never size anything by a count the index does not back (a corrupt nr_blocks)
+      ctx.markIncomplete();
+      ctx.fatal(
+          Kind.SPACE_MAP_INDEX,
+          dataRoot.bitmapRoot(),
+          "the data space map has "
+              + Long.toUnsignedString(dataRoot.nrBlocks())
+              + " blocks, but its index only has entries for "
+              + dataIndexKeys.size()
+              + " bitmaps of "
+              + ENTRIES);
+      return;
+    }
+    dataBitmaps = new long[(int) nb];
     Arrays.fill(dataBitmaps, -1);
     for (int i = 0; i < dataIndexKeys.size(); i++) {
       long key = dataIndexKeys.get(i);
@@ -88,12 +109,26 @@ final class CheckSpaceMaps {
         dataBitmaps[(int) key] = bitmap;
       }
     }
+    int missing = 0;
+    int first = -1;
     for (int i = 0; i < nb; i++) {
-      if (dataBitmaps[i] < 0 && !ctx.countsIncomplete()) {
-        ctx.markIncomplete();
-        ctx.fatal(
-            Kind.SPACE_MAP_INDEX, -1, "data space map index has no usable entry for bitmap " + i);
+      if (dataBitmaps[i] < 0) {
+        missing++;
+        first = first < 0 ? i : first;
       }
+    }
+    if (missing > 0) {
+      ctx.markIncomplete();
+      ctx.fatal(
+          Kind.SPACE_MAP_INDEX,
+          -1,
+          "data space map index has no usable entry for "
+              + missing
+              + " of its "
+              + nb
+              + " bitmaps (the first is bitmap "
+              + first
+              + ")");
     }
     compareDataTree = dataCounts != null && !ctx.countsIncomplete();
     if (ctx.reference(dataRoot.refCountRoot(), Role.DATA_REF_COUNTS, "superblock")) {
@@ -137,7 +172,7 @@ final class CheckSpaceMaps {
       ctx.fatal(bad.startsWith("bad checksum") ? Kind.CHECKSUM : Kind.BLOCKNR, index, bad);
       return;
     }
-    int nb = nrBitmaps(metadataRoot.nrBlocks());
+    int nb = Math.min(nrBitmaps(metadataRoot.nrBlocks()), MetadataIndexBlock.MAX_BITMAPS);
     metadataBitmaps = new long[nb];
     for (int i = 0; i < nb; i++) {
       long bitmap = LittleEndian.getLong(b, 16 + IndexEntry.SIZE * i);
@@ -167,7 +202,8 @@ final class CheckSpaceMaps {
       long dataBlock = CheckTreeWalker.key(n, i);
       long count =
           Integer.toUnsignedLong(LittleEndian.getInt(n, CheckTreeWalker.valueOffset(n, i)));
-      if (Long.compareUnsigned(dataBlock, dataRoot.nrBlocks()) >= 0) {
+      if (Long.compareUnsigned(dataBlock, dataRoot.nrBlocks()) >= 0
+          || dataBlock >= BlockTime.MAX_DATA_BLOCKS) {
         ctx.fatal(
             Kind.REF_COUNT_TREE,
             block,

@@ -103,9 +103,7 @@ class CheckFixturesTest {
   @Test
   void metadataSnapshotOfFixture04Passes() {
     CheckResult[] r = new CheckResult[1];
-    CheckOptions snap =
-        new CheckOptions(
-            CheckOptions.Scope.FULL, true, false, false, CheckOptions.DEFAULT_CACHE_BYTES);
+    CheckOptions snap = new CheckOptions(CheckOptions.Scope.FULL, true, false, false);
     List<Problem> problems =
         problems(SharedTools.fixture("04-shared-root-with-metadata-snap.bin"), snap, r);
     assertThat(problems).isEmpty();
@@ -115,9 +113,7 @@ class CheckFixturesTest {
   @Test
   void metadataSnapshotOptionWithoutSnapshotFails() {
     CheckResult[] r = new CheckResult[1];
-    CheckOptions snap =
-        new CheckOptions(
-            CheckOptions.Scope.FULL, true, false, false, CheckOptions.DEFAULT_CACHE_BYTES);
+    CheckOptions snap = new CheckOptions(CheckOptions.Scope.FULL, true, false, false);
     List<Problem> problems = problems(SharedTools.fixture("02-thins-and-snapshots.bin"), snap, r);
     assertThat(r[0].passed()).isFalse();
     assertThat(problems)
@@ -131,12 +127,10 @@ class CheckFixturesTest {
   void superblockOnlyAndSkipMappingsDoLess() {
     CheckResult[] r = new CheckResult[1];
     Path damaged = SharedTools.fixture("91-bad-underfull-leaf.bin");
-    CheckOptions sbOnly =
-        new CheckOptions(CheckOptions.Scope.SUPERBLOCK, false, false, false, 1 << 20);
+    CheckOptions sbOnly = new CheckOptions(CheckOptions.Scope.SUPERBLOCK, false, false, false);
     assertThat(problems(damaged, sbOnly, r)).isEmpty();
     assertThat(r[0].blocksRead()).isEqualTo(1);
-    CheckOptions devices =
-        new CheckOptions(CheckOptions.Scope.DEVICES, false, false, false, 1 << 20);
+    CheckOptions devices = new CheckOptions(CheckOptions.Scope.DEVICES, false, false, false);
     assertThat(problems(damaged, devices, r)).isEmpty();
     assertThat(r[0].passed()).isTrue();
   }
@@ -152,7 +146,7 @@ class CheckFixturesTest {
         "sb",
         "I:4:1");
     byte[] before = java.nio.file.Files.readAllBytes(image);
-    CheckOptions clear = new CheckOptions(CheckOptions.Scope.FULL, false, false, true, 1 << 20);
+    CheckOptions clear = new CheckOptions(CheckOptions.Scope.FULL, false, false, true);
     CheckResult[] r = new CheckResult[1];
     assertThat(problems(image, clear, r)).isEmpty();
     assertThat(r[0].clearedNeedsCheck()).isTrue();
@@ -181,7 +175,7 @@ class CheckFixturesTest {
     Path image = dir.resolve("needs-check-and-leak.bin");
     SharedTools.python("setcount.py", flagged, image, 13, 20, 1);
     byte[] before = java.nio.file.Files.readAllBytes(image);
-    CheckOptions clear = new CheckOptions(CheckOptions.Scope.FULL, false, false, true, 1 << 20);
+    CheckOptions clear = new CheckOptions(CheckOptions.Scope.FULL, false, false, true);
     CheckResult[] r = new CheckResult[1];
     assertThat(problems(image, clear, r)).isNotEmpty();
     assertThat(r[0].clearedNeedsCheck()).isFalse();

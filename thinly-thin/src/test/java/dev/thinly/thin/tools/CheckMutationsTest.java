@@ -249,10 +249,7 @@ class CheckMutationsTest {
       assertThat(r.passed()).as("thin_check 0.9.0 fails it:\n" + tool.all()).isFalse();
       ThinTools.Result ignoring = ThinTools.thinCheck(image, "--ignore-non-fatal-errors");
       CheckResult ours =
-          Check.run(
-              image,
-              new CheckOptions(CheckOptions.Scope.FULL, false, true, false, 1 << 20),
-              p -> {});
+          Check.run(image, new CheckOptions(CheckOptions.Scope.FULL, false, true, false), p -> {});
       if (!STRICTER_WHEN_IGNORING.contains(name)) {
         assertThat(ours.passed())
             .as("--ignore-non-fatal-errors: " + ignoring.all() + "\nours:\n" + shown)
