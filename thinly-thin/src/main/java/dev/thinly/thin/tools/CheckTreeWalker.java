@@ -156,7 +156,6 @@ final class CheckTreeWalker {
     int height = -1;
     boolean complete = true;
     boolean range = false;
-    long min = 0;
     long maxKey = 0;
     long below = 0;
     for (int i = 0; i < nr; i++) {
@@ -217,14 +216,13 @@ final class CheckTreeWalker {
         if (!checkChildRange(n, i, nr, block, child, cid, what)) {
           complete = false;
         }
-        if (!range) {
-          min = nodes.minKey(cid);
-          range = true;
-        }
+        range = true;
         maxKey = nodes.maxKey(cid);
       }
     }
-    nodes.finish(id, height < 0 ? -1 : height + 1, range, min, maxKey, below, nr, max, complete);
+    // "lowest in node" is the node's own first key, as thin_check compares it with the parent's
+    long lowest = key(n, 0);
+    nodes.finish(id, height < 0 ? -1 : height + 1, range, lowest, maxKey, below, nr, max, complete);
   }
 
   /** Parent key rule (keys[i] is a lower bound of child i) and sibling ranges (below keys[i+1]). */

@@ -70,6 +70,27 @@ class CheckPoolTest {
   }
 
   @Test
+  void parentKeyIsComparedWithTheChildsOwnFirstKeyAsThinCheckDoes() {
+    Path file = dir.resolve("pool");
+    try (PoolMetadata pm =
+        PoolMetadata.format(FileBlockDevice.create(file, 64L << 20), 128, 100_000, 8L << 20)) {
+      pm.createThin(3);
+      TestPools.fill(pm, 3, 0, 40_000, 1);
+      pm.commit();
+    }
+    long root = MetadataFiles.subtreeRoot(file, 3);
+    long child = MetadataFiles.value(MetadataFiles.read(file, root), 1);
+    assertThat(MetadataFiles.isLeaf(MetadataFiles.read(file, child))).isFalse();
+    // the child's own first key drops below the parent's key; its subtree's keys do not
+    MetadataFiles.patchNode(
+        file, child, n -> LittleEndian.putLong(n, 32, MetadataFiles.key(n, 0) - 1));
+    CheckResult[] r = new CheckResult[1];
+    List<Problem> problems = check(file, r);
+    assertThat(problems).anyMatch(p -> p.kind() == Kind.PARENT_KEY);
+    assertThat(ThinTools.thinCheck(file).exitCode()).isNotZero();
+  }
+
+  @Test
   void everyNodeOfEveryTreeIsValidatedEvenWhenShared() {
     Path file = dir.resolve("pool");
     try (PoolMetadata pm =
