@@ -11,10 +11,14 @@ final class Commands {
 
   static void register(CommandLine cl) {
     // metadata tools (thin-provisioning-tools compatible)
+    cl.addSubcommand("check", new CheckCommand());
     cl.addSubcommand("dump", new dev.thinly.cli.tools.DumpCommand());
     cl.addSubcommand("restore", new dev.thinly.cli.tools.RestoreCommand());
     cl.addSubcommand("ls", new dev.thinly.cli.tools.LsCommand());
+    cl.addSubcommand("delta", new DeltaCommand());
     cl.addSubcommand("rmap", new dev.thinly.cli.tools.RmapCommand());
+    cl.addSubcommand("metadata-size", new MetadataSizeCommand());
+    cl.addSubcommand("message", new MessageCommand());
 
     // pools and volumes
     cl.addSubcommand(new dev.thinly.cli.pool.PoolCommand());

@@ -309,7 +309,7 @@ public final class PoolMetadata implements AutoCloseable {
    */
   public WriteTarget lookupForWrite(long thinId, long thinBlock) {
     long block = subtreeRoot(thinId);
-    boolean exclusive = true;
+    boolean exclusive = topLevelPathUnshared(thinId);
     for (int depth = 0; ; depth++) {
       exclusive &= metadataSm.count(block) == 1 && !metadataSm.decreasedThisTransaction(block);
       ReadBlock n = tm.read(block, NodeValidator.INSTANCE);
@@ -332,6 +332,28 @@ public final class PoolMetadata implements AutoCloseable {
       }
       block = Node.child(n, i);
     }
+  }
+
+  /**
+   * True if every top-level tree node on the way to the device's entry has one reference. A held
+   * metadata snapshot shares the top-level tree, not the subtrees below it, until a change copies
+   * the path (which then gives each subtree root a second reference): until then a subtree root
+   * with one reference is still seen by the snapshot.
+   */
+  private boolean topLevelPathUnshared(long thinId) {
+    long block = mappingRoot;
+    for (int depth = 0; depth <= 64; depth++) {
+      if (metadataSm.count(block) != 1) {
+        return false;
+      }
+      ReadBlock n = tm.read(block, NodeValidator.INSTANCE);
+      if (Node.isLeaf(n)) {
+        return true;
+      }
+      block = Node.child(n, Math.max(0, Node.lowerBound(n, thinId)));
+    }
+    throw new dev.thinly.pdata.error.CorruptMetadataException(
+        mappingRoot, "btree node", "top-level mapping tree deeper than 64 levels");
   }
 
   /**
@@ -571,6 +593,8 @@ public final class PoolMetadata implements AutoCloseable {
     tm.inc(mappingRoot);
     tm.inc(detailsRoot);
     heldRoot = held.blocknr();
+    // the commit above cleared it; without this the caller's commit would drop the snapshot
+    changed = true;
     return heldRoot;
   }
 
