@@ -1,5 +1,6 @@
 package dev.thinly.cli;
 
+import dev.thinly.pdata.error.NotFoundException;
 import dev.thinly.thin.tools.Check;
 import dev.thinly.thin.tools.CheckOptions;
 import dev.thinly.thin.tools.CheckReport;

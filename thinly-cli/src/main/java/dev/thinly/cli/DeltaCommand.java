@@ -1,5 +1,6 @@
 package dev.thinly.cli;
 
+import dev.thinly.pdata.error.NotFoundException;
 import dev.thinly.thin.tools.Delta;
 import dev.thinly.thin.tools.DeltaOptions;
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
 package dev.thinly.cli;
 
+import dev.thinly.cli.format.SizeConverter;
+import dev.thinly.pdata.error.NotFoundException;
 import dev.thinly.thin.tools.Message;
 import dev.thinly.thin.tools.PoolMessage;
 import java.nio.file.Files;
