@@ -174,14 +174,13 @@ final class Connection implements Runnable, HandshakeHost {
   }
 
   /**
-   * Graceful shutdown of this connection: lets requests in flight finish (new ones are answered
-   * with ESHUTDOWN meanwhile), until {@code deadlineNanos}, then cuts it.
+   * Waits until no request is in flight, at most until {@code deadlineNanos}; during shutdown new
+   * requests are answered with ESHUTDOWN meanwhile, so this is the graceful part of it.
    */
-  void drainThenCut(long deadlineNanos) {
+  void awaitIdle(long deadlineNanos) {
     if (phase == Phase.TRANSMITTING) {
       limiter.awaitIdle(deadlineNanos);
     }
-    cut("server shut down");
   }
 
   /** Waits until the connection has released everything, at most until {@code deadlineNanos}. */

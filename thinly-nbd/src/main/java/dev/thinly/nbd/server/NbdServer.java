@@ -255,8 +255,12 @@ public final class NbdServer implements AutoCloseable {
     long deadline = InFlightLimiter.deadline(grace);
     acceptors.forEach(Acceptor::close);
     List<Connection> open = List.copyOf(connections.values());
+    // negotiating clients meanwhile get ERR_SHUTDOWN for their options
     for (Connection c : open) {
-      c.drainThenCut(deadline);
+      c.awaitIdle(deadline);
+    }
+    for (Connection c : open) {
+      c.cut("server shut down");
     }
     int stuck = 0;
     for (Connection c : open) {
