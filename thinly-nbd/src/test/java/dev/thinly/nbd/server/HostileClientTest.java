@@ -97,10 +97,10 @@ class HostileClientTest {
         NbdTestClient idle = NbdTestClient.unix(nbd.socket())) {
       idle.readGreeting();
       assertThat(idle.serverClosed()).isTrue();
-      assertThat(nbd.events())
-          .filteredOn(NbdEvent.ConnectionClosed.class::isInstance)
-          .map(e -> ((NbdEvent.ConnectionClosed) e).reason())
-          .anySatisfy(reason -> assertThat(reason).contains("negotiation not finished"));
+      nbd.awaitEvent(
+          NbdEvent.ConnectionClosed.class,
+          e -> e.reason().contains("negotiation not finished"),
+          java.time.Duration.ofSeconds(30));
     }
   }
 

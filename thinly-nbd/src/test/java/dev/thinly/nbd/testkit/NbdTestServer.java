@@ -96,6 +96,33 @@ public final class NbdTestServer implements AutoCloseable {
     return List.copyOf(events);
   }
 
+  /**
+   * Waits for an event of {@code type} that satisfies {@code test} (events that follow a socket
+   * close, such as {@code ConnectionClosed}, may come a moment after the client notices).
+   *
+   * @throws AssertionError if none arrives within {@code timeout}
+   */
+  public <T extends NbdEvent> T awaitEvent(
+      Class<T> type, java.util.function.Predicate<T> test, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      for (NbdEvent e : events) {
+        if (type.isInstance(e) && test.test(type.cast(e))) {
+          return type.cast(e);
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no matching " + type.getSimpleName() + " in " + events);
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+
   @Override
   public void close() {
     server.close();
