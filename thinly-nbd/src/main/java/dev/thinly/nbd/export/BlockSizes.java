@@ -4,13 +4,13 @@ package dev.thinly.nbd.export;
  * Block size constraints of an export, as the spec defines them: requests must be aligned to the
  * minimum, should use multiples of the preferred size, and must not carry more than the maximum.
  *
- * @param minimumBytes a power of two from 1 to 64 KiB; the server rejects unaligned requests
- *     with EINVAL when this is greater than 1
+ * @param minimumBytes a power of two from 1 to 64 KiB; the server rejects unaligned requests with
+ *     EINVAL when this is greater than 1
  * @param preferredBytes a power of two, at least {@code max(minimumBytes, 512)}; e.g. the thin
  *     chunk size
  * @param maximumBytes the largest payload of one request: a multiple of {@code minimumBytes} at
- *     least as large as {@code preferredBytes}, or {@link #NO_LIMIT}; the server caps it at its
- *     own payload limit (32 MiB)
+ *     least as large as {@code preferredBytes}, or {@link #NO_LIMIT}; the server caps it at its own
+ *     payload limit (32 MiB)
  */
 public record BlockSizes(int minimumBytes, int preferredBytes, long maximumBytes) {
   /** "No inherent limit" on the wire. */

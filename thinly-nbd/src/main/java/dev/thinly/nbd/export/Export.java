@@ -11,22 +11,22 @@ import java.util.Set;
  *
  * <ul>
  *   <li><b>Thread-safety:</b> every method may be called concurrently from many threads (a client
- *       keeps many requests in flight, and with {@link ExportCapability#MULTI_CONN} several
- *       handles of one export are used at once). Overlapping concurrent writes may land in any
- *       order, but must not disturb bytes outside their ranges.
+ *       keeps many requests in flight, and with {@link ExportCapability#MULTI_CONN} several handles
+ *       of one export are used at once). Overlapping concurrent writes may land in any order, but
+ *       must not disturb bytes outside their ranges.
  *   <li><b>Arguments:</b> the server has already checked that {@code [offsetBytes, offsetBytes +
- *       lengthBytes)} lies inside {@link #sizeBytes()} (as seen at connection time), that the
- *       range is aligned to {@link BlockSizes#minimumBytes()}, that reads and writes are not
- *       larger than {@link BlockSizes#maximumBytes()}, that the export is not read-only for
- *       writes, and that only advertised {@link #capabilities()} are used.
+ *       lengthBytes)} lies inside {@link #sizeBytes()} (as seen at connection time), that the range
+ *       is aligned to {@link BlockSizes#minimumBytes()}, that reads and writes are not larger than
+ *       {@link BlockSizes#maximumBytes()}, that the export is not read-only for writes, and that
+ *       only advertised {@link #capabilities()} are used.
  *   <li><b>Durability:</b> a completed write is visible to later reads on every handle; it is
  *       durable once a later {@link #flush()} returns, or when it returns if {@code fua} was set.
  *   <li><b>Errors:</b> throw the {@code dev.thinly.pdata.error} exceptions: {@code
  *       NoSpaceException} (ENOSPC), {@code ReadOnlyException} (EPERM), {@code
  *       InvalidRequestException} (EINVAL), {@code StorageIoException} and anything else (EIO),
  *       {@code ClosedException} (ESHUTDOWN), and {@link FastZeroUnsupportedException} (ENOTSUP).
- *   <li><b>Blocking:</b> methods run on virtual threads and may block; they must not rely on
- *       thread interruption (the server never interrupts them).
+ *   <li><b>Blocking:</b> methods run on virtual threads and may block; they must not rely on thread
+ *       interruption (the server never interrupts them).
  * </ul>
  */
 public interface Export extends AutoCloseable {
@@ -65,7 +65,9 @@ public interface Export extends AutoCloseable {
   /** Writes the remaining bytes of {@code data} at {@code offsetBytes}. */
   void write(long offsetBytes, ByteBuffer data, boolean fua);
 
-  /** Makes every completed write durable (on every handle, if {@link ExportCapability#MULTI_CONN}). */
+  /**
+   * Makes every completed write durable (on every handle, if {@link ExportCapability#MULTI_CONN}).
+   */
   void flush();
 
   /**
@@ -83,7 +85,8 @@ public interface Export extends AutoCloseable {
    *     FastZeroUnsupportedException} without changing anything (only with {@link
    *     ExportCapability#FAST_ZERO})
    */
-  void writeZeroes(long offsetBytes, long lengthBytes, boolean noHole, boolean fastZero, boolean fua);
+  void writeZeroes(
+      long offsetBytes, long lengthBytes, boolean noHole, boolean fastZero, boolean fua);
 
   /**
    * Reports the {@code base:allocation} status of the range, starting at {@code offsetBytes}, until

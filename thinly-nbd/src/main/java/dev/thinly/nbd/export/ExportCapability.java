@@ -20,9 +20,9 @@ public enum ExportCapability {
    */
   FAST_ZERO,
   /**
-   * Several connections may share the export: a flush (or FUA write) on any handle makes the
-   * writes completed on every handle of the same export durable and visible. Only claim this if
-   * the handles share one cache (or none).
+   * Several connections may share the export: a flush (or FUA write) on any handle makes the writes
+   * completed on every handle of the same export durable and visible. Only claim this if the
+   * handles share one cache (or none).
    */
   MULTI_CONN,
   /** {@link Export#cache} does something useful (prefetch). */

@@ -12,8 +12,7 @@ public final class FastZeroUnsupportedException extends ThinlyException {
   private final long lengthBytes;
 
   public FastZeroUnsupportedException(String export, long offsetBytes, long lengthBytes) {
-    super(
-        "zeroing " + lengthBytes + " bytes at " + offsetBytes + " of " + export + " is not fast");
+    super("zeroing " + lengthBytes + " bytes at " + offsetBytes + " of " + export + " is not fast");
     this.offsetBytes = offsetBytes;
     this.lengthBytes = lengthBytes;
   }

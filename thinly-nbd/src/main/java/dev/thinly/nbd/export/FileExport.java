@@ -47,7 +47,9 @@ public final class FileExport implements Export {
     this.sizeBytes = ch.size();
     this.capabilities =
         readOnly
-            ? Set.copyOf(EnumSet.of(ExportCapability.FLUSH, ExportCapability.MULTI_CONN, ExportCapability.CACHE))
+            ? Set.copyOf(
+                EnumSet.of(
+                    ExportCapability.FLUSH, ExportCapability.MULTI_CONN, ExportCapability.CACHE))
             : Set.copyOf(EnumSet.allOf(ExportCapability.class));
   }
 
@@ -114,7 +116,8 @@ public final class FileExport implements Export {
         pos += n;
       }
     } catch (IOException e) {
-      throw new StorageIoException(path.toString(), offsetBytes, "read of " + lengthBytes + " bytes", e);
+      throw new StorageIoException(
+          path.toString(), offsetBytes, "read of " + lengthBytes + " bytes", e);
     }
   }
 
@@ -131,7 +134,8 @@ public final class FileExport implements Export {
         channel.force(false);
       }
     } catch (IOException e) {
-      throw new StorageIoException(path.toString(), offsetBytes, "write of " + length + " bytes", e);
+      throw new StorageIoException(
+          path.toString(), offsetBytes, "write of " + length + " bytes", e);
     }
   }
 

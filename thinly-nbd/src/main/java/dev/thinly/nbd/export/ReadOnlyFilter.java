@@ -6,8 +6,8 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * Serves an export read-only: the read-only flag is set, the write features are not advertised,
- * and writes that reach the filter anyway fail with {@link ReadOnlyException} (EPERM).
+ * Serves an export read-only: the read-only flag is set, the write features are not advertised, and
+ * writes that reach the filter anyway fail with {@link ReadOnlyException} (EPERM).
  */
 public final class ReadOnlyFilter extends ExportFilter {
   private final Set<ExportCapability> capabilities;

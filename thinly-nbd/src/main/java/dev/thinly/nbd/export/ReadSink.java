@@ -15,8 +15,8 @@ public interface ReadSink {
 
   /**
    * Returns a buffer with exactly {@code lengthBytes} remaining, to be filled completely with the
-   * data at {@code offsetBytes} before the next call on this sink (or before {@code read}
-   * returns). Lets an export read straight into the reply, without a copy.
+   * data at {@code offsetBytes} before the next call on this sink (or before {@code read} returns).
+   * Lets an export read straight into the reply, without a copy.
    */
   ByteBuffer dataBuffer(long offsetBytes, int lengthBytes);
 

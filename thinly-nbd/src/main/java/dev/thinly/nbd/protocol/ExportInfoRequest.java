@@ -3,8 +3,8 @@ package dev.thinly.nbd.protocol;
 import java.util.List;
 
 /**
- * The data of {@code NBD_OPT_INFO} and {@code NBD_OPT_GO}: an export name and the information
- * items the client asks for.
+ * The data of {@code NBD_OPT_INFO} and {@code NBD_OPT_GO}: an export name and the information items
+ * the client asks for.
  *
  * @param exportName the export ("" is the default export)
  * @param infoTypes requested 16-bit {@link InfoType} numbers, in wire order, unknown ones included

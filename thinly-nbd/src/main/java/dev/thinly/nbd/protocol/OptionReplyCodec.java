@@ -127,9 +127,11 @@ public final class OptionReplyCodec {
       int type = Short.toUnsignedInt(payload.getShort());
       InfoReply info =
           switch (InfoType.of(type).orElse(null)) {
-            case EXPORT -> new ExportInfo(payload.getLong(), Short.toUnsignedInt(payload.getShort()));
+            case EXPORT ->
+                new ExportInfo(payload.getLong(), Short.toUnsignedInt(payload.getShort()));
             case NAME -> new NameInfo(NbdStrings.decode(payload, payload.remaining()));
-            case DESCRIPTION -> new DescriptionInfo(NbdStrings.decode(payload, payload.remaining()));
+            case DESCRIPTION ->
+                new DescriptionInfo(NbdStrings.decode(payload, payload.remaining()));
             case BLOCK_SIZE ->
                 new BlockSizeInfo(
                     Integer.toUnsignedLong(payload.getInt()),

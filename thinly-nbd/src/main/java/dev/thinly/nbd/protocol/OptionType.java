@@ -43,6 +43,8 @@ public enum OptionType {
 
   /** The option with this wire number, or empty when this implementation does not know it. */
   public static Optional<OptionType> of(int code) {
-    return code >= 0 && code < BY_CODE.length ? Optional.ofNullable(BY_CODE[code]) : Optional.empty();
+    return code >= 0 && code < BY_CODE.length
+        ? Optional.ofNullable(BY_CODE[code])
+        : Optional.empty();
   }
 }

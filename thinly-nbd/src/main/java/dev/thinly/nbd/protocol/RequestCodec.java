@@ -22,8 +22,8 @@ public final class RequestCodec {
   /**
    * Reads a header from the next 28 bytes of {@code src}.
    *
-   * @throws NbdProtocolException on a wrong magic number: the stream is out of step and every
-   *     later byte is meaningless
+   * @throws NbdProtocolException on a wrong magic number: the stream is out of step and every later
+   *     byte is meaningless
    */
   public static RequestHeader decode(ByteBuffer src) {
     int magic = src.getInt();

@@ -3,8 +3,8 @@ package dev.thinly.nbd.protocol;
 import java.nio.ByteBuffer;
 
 /**
- * The simple reply header, the only reply form of clients that did not negotiate structured
- * replies (the Linux kernel among them).
+ * The simple reply header, the only reply form of clients that did not negotiate structured replies
+ * (the Linux kernel among them).
  *
  * <pre>
  *   0  u32 magic 0x67446698

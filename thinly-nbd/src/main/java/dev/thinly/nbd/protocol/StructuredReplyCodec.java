@@ -19,8 +19,8 @@ import java.util.OptionalLong;
  *  16  u32 payload length         ERROR_OFFSET  as ERROR, then u64 offset
  * </pre>
  *
- * Encoders write into a caller-provided buffer at its position, so the server can lay chunks out
- * in pooled buffers without intermediate objects.
+ * Encoders write into a caller-provided buffer at its position, so the server can lay chunks out in
+ * pooled buffers without intermediate objects.
  */
 public final class StructuredReplyCodec {
   public static final int CHUNK_HEADER_BYTES = 20;
@@ -83,7 +83,11 @@ public final class StructuredReplyCodec {
   public static void encodeBlockStatusHeader(
       ByteBuffer dst, int flags, long cookie, int contextId, int descriptors) {
     encodeChunkHeader(
-        dst, flags, ReplyChunkType.BLOCK_STATUS, cookie, 4L + (long) DESCRIPTOR_BYTES * descriptors);
+        dst,
+        flags,
+        ReplyChunkType.BLOCK_STATUS,
+        cookie,
+        4L + (long) DESCRIPTOR_BYTES * descriptors);
     dst.putInt(contextId);
   }
 

@@ -21,7 +21,8 @@ final class Acceptor implements Runnable {
   private final Consumer<SocketChannel> onAccept;
   private Thread thread;
 
-  private Acceptor(ServerSocketChannel channel, ListenAddress bound, Consumer<SocketChannel> onAccept) {
+  private Acceptor(
+      ServerSocketChannel channel, ListenAddress bound, Consumer<SocketChannel> onAccept) {
     this.channel = channel;
     this.bound = bound;
     this.onAccept = onAccept;

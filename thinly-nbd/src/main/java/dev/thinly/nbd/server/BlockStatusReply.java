@@ -6,11 +6,11 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
- * Collects the extents an export reports for one BLOCK_STATUS request and encodes the reply
- * chunk. Extents are clipped to the requested range (so every length fits the 32-bit field),
- * neighbours with equal status are merged, unknown status bits are cleared, and collection stops
- * at the end of the range, after one extent with {@code REQ_ONE}, or at {@link #MAX_DESCRIPTORS}
- * (the client asks again for the rest). NOT thread-safe.
+ * Collects the extents an export reports for one BLOCK_STATUS request and encodes the reply chunk.
+ * Extents are clipped to the requested range (so every length fits the 32-bit field), neighbours
+ * with equal status are merged, unknown status bits are cleared, and collection stops at the end of
+ * the range, after one extent with {@code REQ_ONE}, or at {@link #MAX_DESCRIPTORS} (the client asks
+ * again for the rest). NOT thread-safe.
  */
 final class BlockStatusReply implements ExtentSink {
   /** Caps one reply at 32 KiB of descriptors. */

@@ -74,8 +74,8 @@ final class BufferedInput {
   }
 
   /**
-   * Hands over the bytes read ahead but not consumed (and forgets them): after STARTTLS they
-   * belong to the TLS layer.
+   * Hands over the bytes read ahead but not consumed (and forgets them): after STARTTLS they belong
+   * to the TLS layer.
    */
   ByteBuffer takeBuffered() {
     ByteBuffer rest = ByteBuffer.allocate(buffer.remaining());

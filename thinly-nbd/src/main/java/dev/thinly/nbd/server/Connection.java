@@ -66,7 +66,7 @@ final class Connection implements Runnable, HandshakeHost {
       Handshake handshake =
           new Handshake(
               transport,
-              new BufferedInput(transport, 4096),
+              new BufferedInput(transport, Transmission.INPUT_BUFFER_BYTES),
               server.exports(),
               server.options().tlsMode(),
               server.options().readOnly(),
@@ -117,8 +117,7 @@ final class Connection implements Runnable, HandshakeHost {
       server.unregister(this);
     }
     String why = cutReason != null ? cutReason : reason;
-    events.onEvent(
-        new ConnectionClosed(id, exportName == null ? "" : exportName, why, requests));
+    events.onEvent(new ConnectionClosed(id, exportName == null ? "" : exportName, why, requests));
     terminated.countDown();
   }
 

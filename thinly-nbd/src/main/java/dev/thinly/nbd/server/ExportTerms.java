@@ -7,6 +7,7 @@ import dev.thinly.nbd.protocol.InfoReply.BlockSizeInfo;
 import dev.thinly.nbd.protocol.InfoReply.ExportInfo;
 import dev.thinly.nbd.protocol.TransmissionFlag;
 import java.util.EnumSet;
+import java.util.Locale;
 import java.util.StringJoiner;
 
 /**
@@ -81,7 +82,7 @@ record ExportTerms(
     StringJoiner words = new StringJoiner(" ");
     for (TransmissionFlag f : TransmissionFlag.decode(transmissionFlags)) {
       if (f != TransmissionFlag.HAS_FLAGS) {
-        words.add(f.name().toLowerCase(java.util.Locale.ROOT).replace("send_", "").replace("can_", ""));
+        words.add(f.name().toLowerCase(Locale.ROOT).replace("send_", "").replace("can_", ""));
       }
     }
     return words.toString();

@@ -29,9 +29,9 @@ import java.util.Optional;
 /**
  * The fixed newstyle handshake, as a loop over options (nbdkit's {@code
  * protocol-handshake-newstyle.c}). Ends with a {@link Session} ({@code NBD_OPT_GO} or {@code
- * NBD_OPT_EXPORT_NAME}), with empty ({@code NBD_OPT_ABORT}, or the client hung up between
- * options), or with an exception that means a hard disconnect ({@link NbdProtocolException} for a
- * client that broke the rules, {@link IOException} for a broken stream).
+ * NBD_OPT_EXPORT_NAME}), with empty ({@code NBD_OPT_ABORT}, or the client hung up between options),
+ * or with an exception that means a hard disconnect ({@link NbdProtocolException} for a client that
+ * broke the rules, {@link IOException} for a broken stream).
  *
  * <p>State that options set (structured replies, the selected metadata context) is reset by
  * STARTTLS, as the spec requires. NOT thread-safe: runs on the connection's thread.
@@ -52,6 +52,7 @@ final class Handshake {
 
   private boolean noZeroes;
   private boolean structuredReplies;
+
   /** The export named by the last SET_META_CONTEXT that selected base:allocation, if any. */
   private Optional<String> metaContextExport = Optional.empty();
 
@@ -88,7 +89,8 @@ final class Handshake {
     noZeroes = (flags & HandshakeFlags.C_NO_ZEROES) != 0;
     if (tlsMode == TlsMode.REQUIRE && (flags & HandshakeFlags.C_FIXED_NEWSTYLE) == 0) {
       // TLS needs fixed newstyle, and this server will not talk without TLS
-      throw new NbdProtocolException("TLS is required but the client does not speak fixed newstyle");
+      throw new NbdProtocolException(
+          "TLS is required but the client does not speak fixed newstyle");
     }
 
     ByteBuffer headerBytes = ByteBuffer.allocate(OptionCodec.HEADER_BYTES);
@@ -124,10 +126,13 @@ final class Handshake {
     if (known == OptionType.EXPORT_NAME && (tlsPending || host.shuttingDown())) {
       // this option cannot be answered with an error
       throw new NbdProtocolException(
-          tlsPending ? "NBD_OPT_EXPORT_NAME without TLS, which is required" : "server shutting down");
+          tlsPending
+              ? "NBD_OPT_EXPORT_NAME without TLS, which is required"
+              : "server shutting down");
     }
     if (host.shuttingDown()) {
-      reply(OptionReplyCodec.error(option, OptionReplyType.ERR_SHUTDOWN, "server is shutting down"));
+      reply(
+          OptionReplyCodec.error(option, OptionReplyType.ERR_SHUTDOWN, "server is shutting down"));
       return Optional.empty();
     }
     if (tlsPending && known != OptionType.STARTTLS) {
@@ -171,8 +176,7 @@ final class Handshake {
     try {
       opened = open(name);
     } catch (RuntimeException e) {
-      throw new NbdProtocolException(
-          "NBD_OPT_EXPORT_NAME of '" + name + "' failed: " + message(e));
+      throw new NbdProtocolException("NBD_OPT_EXPORT_NAME of '" + name + "' failed: " + message(e));
     }
     Export export =
         opened.orElseThrow(
@@ -303,7 +307,8 @@ final class Handshake {
         return;
       }
       // "base:" is a wildcard for LIST and selects nothing for SET; other namespaces are ignored
-      match |= query.equals(BaseAllocation.CONTEXT) || (!set && query.equals(BaseAllocation.NAMESPACE));
+      match |=
+          query.equals(BaseAllocation.CONTEXT) || (!set && query.equals(BaseAllocation.NAMESPACE));
     }
     Optional<Export> export;
     try {
@@ -343,7 +348,9 @@ final class Handshake {
 
   /** How an option reports a failure of the export provider. */
   private static OptionReplyType errorFor(RuntimeException e) {
-    return e instanceof ClosedException ? OptionReplyType.ERR_SHUTDOWN : OptionReplyType.ERR_UNKNOWN;
+    return e instanceof ClosedException
+        ? OptionReplyType.ERR_SHUTDOWN
+        : OptionReplyType.ERR_UNKNOWN;
   }
 
   private static String message(RuntimeException e) {

@@ -6,8 +6,8 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Bounds the requests of one connection that have been read but not yet answered, by count and
- * by bytes held (write payloads, read data). The reader blocks in {@link #acquire} when a bound is
+ * Bounds the requests of one connection that have been read but not yet answered, by count and by
+ * bytes held (write payloads, read data). The reader blocks in {@link #acquire} when a bound is
  * reached, which stops it reading from the socket: TCP flow control then throttles the client.
  * Thread-safe.
  */
@@ -26,8 +26,8 @@ final class InFlightLimiter {
 
   /**
    * Admits one request holding {@code costBytes} (at most the byte bound), waiting for room.
-   * Uninterruptible: the reader is woken by requests completing, and the connection is torn down
-   * by closing its socket, which completes them.
+   * Uninterruptible: the reader is woken by requests completing, and the connection is torn down by
+   * closing its socket, which completes them.
    */
   void acquire(long costBytes) {
     lock.lock();

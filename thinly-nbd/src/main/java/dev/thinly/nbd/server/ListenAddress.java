@@ -23,7 +23,9 @@ public sealed interface ListenAddress {
     }
   }
 
-  /** A unix domain socket at {@code path}; a stale socket file left by a dead server is replaced. */
+  /**
+   * A unix domain socket at {@code path}; a stale socket file left by a dead server is replaced.
+   */
   record Unix(Path path) implements ListenAddress {
     @Override
     public String toString() {

@@ -31,12 +31,12 @@ public final class NbdErrors {
 
   public static NbdError of(Throwable failure) {
     return switch (failure) {
-      case InvalidRequestException e -> NbdError.EINVAL;
-      case IllegalArgumentException e -> NbdError.EINVAL;
-      case ReadOnlyException e -> NbdError.EPERM;
-      case NoSpaceException e -> NbdError.ENOSPC;
-      case ClosedException e -> NbdError.ESHUTDOWN;
-      case FastZeroUnsupportedException e -> NbdError.ENOTSUP;
+      case InvalidRequestException _ -> NbdError.EINVAL;
+      case IllegalArgumentException _ -> NbdError.EINVAL;
+      case ReadOnlyException _ -> NbdError.EPERM;
+      case NoSpaceException _ -> NbdError.ENOSPC;
+      case ClosedException _ -> NbdError.ESHUTDOWN;
+      case FastZeroUnsupportedException _ -> NbdError.ENOTSUP;
       default -> NbdError.EIO;
     };
   }

@@ -46,7 +46,11 @@ public sealed interface NbdEvent {
 
   /** Negotiation finished: the connection serves {@code exportName}. */
   record ExportAttached(
-      long connectionId, String exportName, boolean readOnly, boolean structuredReplies, String flags)
+      long connectionId,
+      String exportName,
+      boolean readOnly,
+      boolean structuredReplies,
+      String flags)
       implements NbdEvent {
     @Override
     public String describe() {

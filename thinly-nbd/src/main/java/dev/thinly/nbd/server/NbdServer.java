@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 
 /**
- * An NBD server: listens on the configured addresses, negotiates with each client (fixed
- * newstyle, optional or required TLS) and serves the exports of an {@link ExportProvider}.
+ * An NBD server: listens on the configured addresses, negotiates with each client (fixed newstyle,
+ * optional or required TLS) and serves the exports of an {@link ExportProvider}.
  *
  * <pre>{@code
  * ExportRegistry exports = new ExportRegistry().add(MemoryExport.builder("disk", 1L << 30).build());
@@ -33,8 +33,8 @@ import javax.net.ssl.SSLContext;
  * }</pre>
  *
  * Thread-safe. {@link #close()} is graceful: it stops accepting, lets requests in flight finish
- * (answering new ones with ESHUTDOWN) for up to {@link NbdServerOptions#shutdownGrace()}, then
- * cuts what is left.
+ * (answering new ones with ESHUTDOWN) for up to {@link NbdServerOptions#shutdownGrace()}, then cuts
+ * what is left.
  */
 public final class NbdServer implements AutoCloseable {
   /** The largest READ or WRITE payload accepted, whatever an export allows (the spec's 2^25). */
@@ -85,8 +85,8 @@ public final class NbdServer implements AutoCloseable {
   /**
    * Starts a server: binds every address, then accepts connections in the background.
    *
-   * @throws InvalidRequestException if a TCP address is not loopback while TLS is not required
-   *     and {@link NbdServerOptions#insecure()} is not set
+   * @throws InvalidRequestException if a TCP address is not loopback while TLS is not required and
+   *     {@link NbdServerOptions#insecure()} is not set
    * @throws UncheckedIOException if an address cannot be bound
    * @throws IllegalArgumentException if the TLS credentials are invalid
    */
@@ -213,8 +213,8 @@ public final class NbdServer implements AutoCloseable {
 
   /**
    * Cuts every connection using, or opening, {@code exportName} (a hard disconnect: requests in
-   * flight finish but are not answered), and waits until they have closed their export handles,
-   * at most {@link NbdServerOptions#shutdownGrace()}. For deleting a volume that is in use.
+   * flight finish but are not answered), and waits until they have closed their export handles, at
+   * most {@link NbdServerOptions#shutdownGrace()}. For deleting a volume that is in use.
    *
    * @return how many connections were cut
    */
@@ -240,9 +240,9 @@ public final class NbdServer implements AutoCloseable {
   }
 
   /**
-   * Stops accepting, lets requests in flight finish while answering new ones with ESHUTDOWN,
-   * then cuts every connection; waits for them to end, at most {@code grace} in all. Connections
-   * whose export is stuck past the deadline close their handles later, when it returns.
+   * Stops accepting, lets requests in flight finish while answering new ones with ESHUTDOWN, then
+   * cuts every connection; waits for them to end, at most {@code grace} in all. Connections whose
+   * export is stuck past the deadline close their handles later, when it returns.
    */
   public void shutdown(java.time.Duration grace) {
     synchronized (this) {

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Everything an {@link NbdServer} needs to know besides its exports. Build with {@link
- * #builder()}; the defaults suit a local daemon.
+ * Everything an {@link NbdServer} needs to know besides its exports. Build with {@link #builder()};
+ * the defaults suit a local daemon.
  *
  * @param listen where to listen (at least one address; several may be combined)
  * @param tlsMode whether TLS is off, offered or required
@@ -17,8 +17,8 @@ import java.util.Optional;
  *     refuses to start in that configuration, since NBD itself has no authentication
  * @param listener receives events (connections, errors) for logging
  * @param maxInFlightRequests per connection, requests read but not yet answered
- * @param maxInFlightBytes per connection, bytes of write payload and read data held for requests
- *     in flight; at least {@link NbdServer#MAX_PAYLOAD_BYTES}
+ * @param maxInFlightBytes per connection, bytes of write payload and read data held for requests in
+ *     flight; at least {@link NbdServer#MAX_PAYLOAD_BYTES}
  * @param maxConnections connections beyond this are closed right after accept
  * @param handshakeTimeout a client that has not finished negotiating by then is dropped ({@link
  *     Duration#ZERO} for no limit)

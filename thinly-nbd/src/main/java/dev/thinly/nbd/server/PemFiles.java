@@ -25,22 +25,39 @@ import java.util.regex.Pattern;
 final class PemFiles {
   private static final Pattern BLOCK =
       Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----([^-]*)-----END \\1-----");
+
   /** Key algorithms tried in turn on a PKCS#8 key (the encoding names its algorithm by OID). */
   private static final List<String> KEY_ALGORITHMS =
       List.of("RSA", "EC", "Ed25519", "Ed448", "RSASSA-PSS", "DSA");
+
   /** DER of AlgorithmIdentifier { rsaEncryption, NULL }, for wrapping PKCS#1 keys. */
   private static final byte[] RSA_ALGORITHM_ID = {
-    0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01,
-    0x01, 0x05, 0x00
+    0x30,
+    0x0d,
+    0x06,
+    0x09,
+    0x2a,
+    (byte) 0x86,
+    0x48,
+    (byte) 0x86,
+    (byte) 0xf7,
+    0x0d,
+    0x01,
+    0x01,
+    0x01,
+    0x05,
+    0x00
   };
 
   private PemFiles() {}
 
   /** Every certificate in the file, in order (leaf first for a chain). */
-  static List<X509Certificate> readCertificates(Path file) throws IOException, GeneralSecurityException {
+  static List<X509Certificate> readCertificates(Path file)
+      throws IOException, GeneralSecurityException {
     byte[] bytes = Files.readAllBytes(file);
     List<X509Certificate> certs =
-        CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(bytes))
+        CertificateFactory.getInstance("X.509")
+            .generateCertificates(new ByteArrayInputStream(bytes))
             .stream()
             .map(X509Certificate.class::cast)
             .toList();

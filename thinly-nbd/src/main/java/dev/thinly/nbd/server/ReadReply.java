@@ -36,8 +36,10 @@ final class ReadReply implements ReadSink {
   private final List<ByteBuffer> parts = new ArrayList<>(4);
   private long cursor;
   private ByteBuffer handedOut;
+
   /** Start of the data not yet covered by a chunk (structured replies), or -1. */
   private long runStart = -1;
+
   private ByteBuffer lastChunkHeader;
 
   ReadReply(
@@ -98,7 +100,12 @@ final class ReadReply implements ReadSink {
     checkHandedOutFilled();
     if (cursor != startOffset + lengthBytes) {
       throw new IllegalStateException(
-          "export '" + exportName + "' returned " + (cursor - startOffset) + " of " + lengthBytes
+          "export '"
+              + exportName
+              + "' returned "
+              + (cursor - startOffset)
+              + " of "
+              + lengthBytes
               + " bytes");
     }
     if (structured) {
@@ -159,7 +166,11 @@ final class ReadReply implements ReadSink {
   private void checkHandedOutFilled() {
     if (handedOut != null && handedOut.hasRemaining()) {
       throw new IllegalStateException(
-          "export '" + exportName + "' left " + handedOut.remaining() + " bytes of a read unfilled");
+          "export '"
+              + exportName
+              + "' left "
+              + handedOut.remaining()
+              + " bytes of a read unfilled");
     }
     handedOut = null;
   }

@@ -10,9 +10,9 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Serializes the replies of one connection onto its transport, batching them: a worker queues its
- * reply and, if no other thread is writing, writes everything queued in one gathering write
- * (flat combining). Under load one system call carries many small replies; when idle a reply goes
- * out at once, with no hand-off to a writer thread.
+ * reply and, if no other thread is writing, writes everything queued in one gathering write (flat
+ * combining). Under load one system call carries many small replies; when idle a reply goes out at
+ * once, with no hand-off to a writer thread.
  *
  * <p>Small parts (headers, error chunks, block status) are copied into one direct staging buffer;
  * large parts (read data, already in pooled direct buffers) are written in place.
@@ -101,7 +101,9 @@ final class ReplySender {
     }
   }
 
-  /** Worst case: every part needs a gather slot of its own plus one for the staging run before it. */
+  /**
+   * Worst case: every part needs a gather slot of its own plus one for the staging run before it.
+   */
   private boolean fitsInBatch(OutgoingReply reply, int partsUsed, int stagedBytes) {
     int small = 0;
     for (ByteBuffer part : reply.parts()) {

@@ -16,19 +16,19 @@ import dev.thinly.pdata.error.ReadOnlyException;
  * <ol>
  *   <li>unknown command (including RESIZE): EINVAL;
  *   <li>WRITE, TRIM or WRITE_ZEROES on a read-only export: EPERM;
- *   <li>a command whose feature was not advertised (FLUSH, TRIM, WRITE_ZEROES; BLOCK_STATUS
- *       without a selected {@code base:allocation}): EINVAL. CACHE is accepted unadvertised,
- *       since the spec notes clients that send it anyway; it then does nothing;
+ *   <li>a command whose feature was not advertised (FLUSH, TRIM, WRITE_ZEROES; BLOCK_STATUS without
+ *       a selected {@code base:allocation}): EINVAL. CACHE is accepted unadvertised, since the spec
+ *       notes clients that send it anyway; it then does nothing;
  *   <li>a flag the command does not take, or one whose feature was not advertised (FUA without
  *       SEND_FUA, DF without structured replies, FAST_ZERO without SEND_FAST_ZERO): EINVAL;
  *   <li>FLUSH with a nonzero offset or length: EINVAL;
- *   <li>a zero length, or a range reaching past the end of the export (computed without
- *       overflow; offsets are unsigned): ENOSPC for WRITE and WRITE_ZEROES, EINVAL otherwise;
+ *   <li>a zero length, or a range reaching past the end of the export (computed without overflow;
+ *       offsets are unsigned): ENOSPC for WRITE and WRITE_ZEROES, EINVAL otherwise;
  *   <li>offset or length not aligned to the minimum block size (a range ending exactly at the end
  *       of the export may have any length): EINVAL;
  *   <li>a READ or WRITE longer than the maximum block size: EINVAL. The limit only applies to
- *       commands that carry the data; TRIM, WRITE_ZEROES, CACHE and BLOCK_STATUS of any length
- *       are accepted, as copy tools zero and query large ranges in one request.
+ *       commands that carry the data; TRIM, WRITE_ZEROES, CACHE and BLOCK_STATUS of any length are
+ *       accepted, as copy tools zero and query large ranges in one request.
  * </ol>
  *
  * WRITEs over the 32 MiB payload limit never get here: the reader drops the connection before
@@ -107,8 +107,14 @@ final class RequestValidator {
     // offset is unsigned: a negative long is at least 2^63, beyond any export
     if (offset < 0 || offset > size || length > size - offset) {
       String what =
-          command + " of " + length + " bytes at " + Long.toUnsignedString(offset)
-              + " beyond the end of the export (" + size + " bytes)";
+          command
+              + " of "
+              + length
+              + " bytes at "
+              + Long.toUnsignedString(offset)
+              + " beyond the end of the export ("
+              + size
+              + " bytes)";
       if (command == Command.WRITE || command == Command.WRITE_ZEROES) {
         throw new NoSpaceException(NoSpaceException.Space.DATA, what);
       }
@@ -124,7 +130,10 @@ final class RequestValidator {
     if ((command == Command.READ || command == Command.WRITE)
         && length > terms.maximumPayloadBytes()) {
       throw invalid(
-          command + " of " + length + " bytes exceeds the maximum of "
+          command
+              + " of "
+              + length
+              + " bytes exceeds the maximum of "
               + terms.maximumPayloadBytes());
     }
   }

@@ -7,8 +7,8 @@ import dev.thinly.nbd.export.Export;
  * phase.
  *
  * @param export the open handle (owned by the connection from now on)
- * @param metaContextId the id of {@code base:allocation} if the client selected it for this
- *     export, else 0 (then BLOCK_STATUS is refused)
+ * @param metaContextId the id of {@code base:allocation} if the client selected it for this export,
+ *     else 0 (then BLOCK_STATUS is refused)
  * @param transport the stream, TLS-wrapped if STARTTLS happened
  * @param input the buffered reader over {@code transport}
  */

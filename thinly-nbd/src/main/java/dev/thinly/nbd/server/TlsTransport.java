@@ -20,6 +20,7 @@ import javax.net.ssl.SSLException;
  */
 final class TlsTransport implements Transport {
   private static final ByteBuffer[] NOTHING = {ByteBuffer.allocate(0)};
+
   /** Records wrapped per system call on the write path: fewer, larger writes. */
   private static final int RECORDS_PER_WRITE = 4;
 
@@ -27,12 +28,16 @@ final class TlsTransport implements Transport {
   private final SSLEngine engine;
   private final ReentrantLock writeLock = new ReentrantLock();
   private final int packetBytes;
+
   /** Ciphertext received but not yet unwrapped, in write mode. Reader only. */
   private ByteBuffer netIn;
+
   /** Plaintext unwrapped but not yet consumed, in read mode. Reader only. */
   private ByteBuffer appIn;
+
   /** Ciphertext to send. Guarded by writeLock. */
   private ByteBuffer netOut;
+
   private boolean inboundDone;
 
   /**

@@ -22,8 +22,8 @@ import java.util.function.BooleanSupplier;
  * The transmission phase of one connection: the reader loop that decodes and validates requests,
  * and the execution of each valid request on a virtual thread of its own.
  *
- * <p>Every request read ends in exactly one reply (except DISC), and every reply releases what
- * its request held: its in-flight permit, its pooled buffers. When the client leaves (DISC, end of
+ * <p>Every request read ends in exactly one reply (except DISC), and every reply releases what its
+ * request held: its in-flight permit, its pooled buffers. When the client leaves (DISC, end of
  * stream) or the socket breaks, {@link #run()} waits for the requests in flight to finish before
  * returning, so the connection never closes its export under a running request.
  */
@@ -31,8 +31,7 @@ final class Transmission {
   /** Read-ahead for request headers and small payloads. */
   static final int INPUT_BUFFER_BYTES = 64 * 1024;
 
-  private static final ThreadFactory WORKERS =
-      Thread.ofVirtual().name("nbd-request-", 0).factory();
+  private static final ThreadFactory WORKERS = Thread.ofVirtual().name("nbd-request-", 0).factory();
 
   private final Session session;
   private final Export export;

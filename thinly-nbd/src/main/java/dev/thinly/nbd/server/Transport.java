@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * A byte stream to one client: plain socket or TLS over it. One thread reads; any number of
- * threads may write, each write being atomic with respect to the others.
+ * A byte stream to one client: plain socket or TLS over it. One thread reads; any number of threads
+ * may write, each write being atomic with respect to the others.
  */
 interface Transport {
 

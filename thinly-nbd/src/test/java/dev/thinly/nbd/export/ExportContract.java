@@ -16,8 +16,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * What every writable {@link Export} must do, run against each implementation (like the
- * project's other contract suites).
+ * What every writable {@link Export} must do, run against each implementation (like the project's
+ * other contract suites).
  */
 abstract class ExportContract {
   static final long SIZE = 4L << 20;
@@ -141,6 +141,7 @@ abstract class ExportContract {
   void describesItself() {
     assertThat(export.sizeBytes()).isEqualTo(SIZE);
     assertThat(export.readOnly()).isFalse();
-    assertThat(export.capabilities()).contains(ExportCapability.FLUSH, ExportCapability.WRITE_ZEROES);
+    assertThat(export.capabilities())
+        .contains(ExportCapability.FLUSH, ExportCapability.WRITE_ZEROES);
   }
 }

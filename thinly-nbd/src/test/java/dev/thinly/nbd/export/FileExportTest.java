@@ -46,7 +46,8 @@ class FileExportTest extends ExportContract {
     FileExport ro = FileExport.open(dir.resolve("disk.img"), "ro", "", true);
     try {
       assertThat(ro.capabilities())
-          .doesNotContain(ExportCapability.TRIM, ExportCapability.WRITE_ZEROES, ExportCapability.FUA);
+          .doesNotContain(
+              ExportCapability.TRIM, ExportCapability.WRITE_ZEROES, ExportCapability.FUA);
       assertThatThrownBy(() -> ro.write(0, ByteBuffer.allocate(1), false))
           .isInstanceOf(ReadOnlyException.class);
     } finally {

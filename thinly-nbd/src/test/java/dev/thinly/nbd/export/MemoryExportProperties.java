@@ -28,7 +28,9 @@ class MemoryExportProperties {
             Arbitraries.integers().between(0, SIZE - 1),
             Arbitraries.integers().between(1, 3 * PAGE),
             Arbitraries.bytes())
-        .as((kind, offset, length, fill) -> new Op(kind, offset, Math.min(length, SIZE - offset), fill));
+        .as(
+            (kind, offset, length, fill) ->
+                new Op(kind, offset, Math.min(length, SIZE - offset), fill));
   }
 
   @Property(tries = 300)

@@ -32,8 +32,7 @@ class MemoryExportTest extends ExportContract {
     export.blockStatus(0, SIZE, extents);
     assertThat(extents.extents)
         .extracting(e -> List.of(e[0], e[1]))
-        .containsExactly(
-            List.of(8192L, 3L), List.of(4096L, 0L), List.of(SIZE - 12_288L, 3L));
+        .containsExactly(List.of(8192L, 3L), List.of(4096L, 0L), List.of(SIZE - 12_288L, 3L));
     assertThat(memory().allocatedBytes()).isEqualTo(4096);
   }
 

@@ -27,8 +27,13 @@ class FioInteropTest {
     List<String> command =
         new java.util.ArrayList<>(
             List.of(
-                "fio", "--name=nbd", "--ioengine=nbd", "--uri=" + uri, "--iodepth=32",
-                "--size=" + SIZE, "--output-format=terse"));
+                "fio",
+                "--name=nbd",
+                "--ioengine=nbd",
+                "--uri=" + uri,
+                "--iodepth=32",
+                "--size=" + SIZE,
+                "--output-format=terse"));
     command.addAll(List.of(extra));
     return command;
   }
@@ -42,13 +47,25 @@ class FioInteropTest {
       for (String uri : new String[] {nbd.unixUri("mem"), nbd.tcpUri("file")}) {
         ProcessRunner.run(
                 TIMEOUT,
-                fio(uri, "--rw=randwrite", "--bs=4k", "--verify=crc32c", "--do_verify=1", "--verify_fatal=1"))
+                fio(
+                    uri,
+                    "--rw=randwrite",
+                    "--bs=4k",
+                    "--verify=crc32c",
+                    "--do_verify=1",
+                    "--verify_fatal=1"))
             .assertSuccess();
         ProcessRunner.run(TIMEOUT, fio(uri, "--rw=randread", "--bs=4k", "--io_size=16m"))
             .assertSuccess();
         ProcessRunner.run(
                 TIMEOUT,
-                fio(uri, "--rw=randrw", "--bs=64k", "--fsync=16", "--verify=crc32c", "--do_verify=1",
+                fio(
+                    uri,
+                    "--rw=randrw",
+                    "--bs=64k",
+                    "--fsync=16",
+                    "--verify=crc32c",
+                    "--do_verify=1",
                     "--verify_fatal=1"))
             .assertSuccess();
       }

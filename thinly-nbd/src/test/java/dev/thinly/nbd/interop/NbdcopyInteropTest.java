@@ -22,13 +22,15 @@ class NbdcopyInteropTest {
 
   @Test
   void copiesIntoAndOutOfExportsExactly() throws Exception {
-    Path image = TestImages.sparse(dir.resolve("src.raw"), SIZE, 2, 4096, 8192, 10L << 20, 7L << 20);
+    Path image =
+        TestImages.sparse(dir.resolve("src.raw"), SIZE, 2, 4096, 8192, 10L << 20, 7L << 20);
     Path backing = TestImages.sparse(dir.resolve("file-export.raw"), SIZE, 3, 0, SIZE);
     MemoryExport memory = MemoryExport.builder("mem", SIZE).build();
     FileExport file = FileExport.open(backing, "file", "", false);
     try (NbdTestServer nbd = NbdTestServer.start(dir, memory, file)) {
       ProcessRunner.run(TIMEOUT, "nbdcopy", image.toString(), nbd.unixUri("mem")).assertSuccess();
-      ProcessRunner.run(TIMEOUT, "nbdcopy", "--flush", image.toString(), nbd.tcpUri("file")).assertSuccess();
+      ProcessRunner.run(TIMEOUT, "nbdcopy", "--flush", image.toString(), nbd.tcpUri("file"))
+          .assertSuccess();
       for (String uri : new String[] {nbd.tcpUri("mem"), nbd.unixUri("file")}) {
         Path out = dir.resolve("out.raw");
         Files.deleteIfExists(out);

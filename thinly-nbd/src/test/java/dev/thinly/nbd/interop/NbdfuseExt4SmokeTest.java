@@ -13,10 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A file system on a MemoryExport: nbdfuse exposes the export as a file, ext4 is made and
- * mounted on it through a loop device, a file is written, trimmed and read back, and e2fsck
- * finds the result clean. Needs root (mount), FUSE and loop devices, like the integration
- * module's fuller test; unmounts innermost first and kills nbdfuse by PID.
+ * A file system on a MemoryExport: nbdfuse exposes the export as a file, ext4 is made and mounted
+ * on it through a loop device, a file is written, trimmed and read back, and e2fsck finds the
+ * result clean. Needs root (mount), FUSE and loop devices, like the integration module's fuller
+ * test; unmounts innermost first and kills nbdfuse by PID.
  */
 class NbdfuseExt4SmokeTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -32,7 +32,8 @@ class NbdfuseExt4SmokeTest {
     Path pidFile = dir.resolve("nbdfuse.pid");
     try (NbdTestServer nbd = NbdTestServer.start(dir, memory)) {
       Process fuse =
-          new ProcessBuilder("nbdfuse", "-P", pidFile.toString(), disk.toString(), nbd.unixUri("disk"))
+          new ProcessBuilder(
+                  "nbdfuse", "-P", pidFile.toString(), disk.toString(), nbd.unixUri("disk"))
               .redirectErrorStream(true)
               .redirectOutput(dir.resolve("nbdfuse.log").toFile())
               .start();

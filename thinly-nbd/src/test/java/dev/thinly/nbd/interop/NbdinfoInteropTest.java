@@ -63,9 +63,13 @@ class NbdinfoInteropTest {
     java.nio.file.Path image =
         dev.thinly.nbd.testkit.TestImages.sparse(
             dir.resolve("src.raw"), 16L << 20, 5, 1L << 20, 4096, 8L << 20, 4L << 20);
-    try (NbdTestServer nbd = NbdTestServer.start(dir, MemoryExport.builder("disk", 16L << 20).build())) {
+    try (NbdTestServer nbd =
+        NbdTestServer.start(dir, MemoryExport.builder("disk", 16L << 20).build())) {
       ProcessRunner.run(TIMEOUT, "nbdcopy", image.toString(), nbd.unixUri("disk")).assertSuccess();
-      String map = ProcessRunner.run(TIMEOUT, "nbdinfo", "--map", nbd.tcpUri("disk")).assertSuccess().stdout();
+      String map =
+          ProcessRunner.run(TIMEOUT, "nbdinfo", "--map", nbd.tcpUri("disk"))
+              .assertSuccess()
+              .stdout();
       assertThat(map.lines().map(l -> l.trim().replaceAll("\\s+", " ")).toList())
           .containsExactly(
               "0 1048576 3 hole,zero",

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * libnbd (the library behind nbdsh) with its client-side checks turned off, so that it sends what
- * a buggy or hostile client would; the script asserts on the errors the server returns.
+ * libnbd (the library behind nbdsh) with its client-side checks turned off, so that it sends what a
+ * buggy or hostile client would; the script asserts on the errors the server returns.
  */
 class NbdshNegativeTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -106,7 +106,8 @@ class NbdshNegativeTest {
   @Test
   void theServerAnswersBadRequestsWithTheRightErrors() throws Exception {
     Path script = Files.writeString(dir.resolve("negative.py"), SCRIPT);
-    FileExport file = FileExport.open(TestImages.sparse(dir.resolve("f.raw"), 1 << 20, 6), "file", "", false);
+    FileExport file =
+        FileExport.open(TestImages.sparse(dir.resolve("f.raw"), 1 << 20, 6), "file", "", false);
     try (NbdTestServer nbd =
         NbdTestServer.start(
             dir,

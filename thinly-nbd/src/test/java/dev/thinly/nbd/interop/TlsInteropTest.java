@@ -40,7 +40,8 @@ class TlsInteropTest {
       assertThat(list).contains("export=\"disk\"");
 
       // data over TLS, both ways
-      Path image = dev.thinly.nbd.testkit.TestImages.sparse(dir.resolve("img"), 4L << 20, 8, 0, 1 << 20);
+      Path image =
+          dev.thinly.nbd.testkit.TestImages.sparse(dir.resolve("img"), 4L << 20, 8, 0, 1 << 20);
       ProcessRunner.run(TIMEOUT, "nbdcopy", image.toString(), unix).assertSuccess();
       Path back = dir.resolve("back");
       ProcessRunner.run(TIMEOUT, "nbdcopy", tcp, back.toString()).assertSuccess();
@@ -61,9 +62,11 @@ class TlsInteropTest {
     try (NbdTestServer nbd =
         NbdTestServer.start(
             dir,
-            b -> b.tls(
-                TlsMode.REQUIRE,
-                new TlsCredentials(certs.serverCert(), certs.serverKey(), Optional.of(certs.caCert()))),
+            b ->
+                b.tls(
+                    TlsMode.REQUIRE,
+                    new TlsCredentials(
+                        certs.serverCert(), certs.serverKey(), Optional.of(certs.caCert()))),
             MemoryExport.builder("disk", 1 << 20).build())) {
       String base = "nbds+unix:///disk?socket=" + nbd.socket() + "&tls-certificates=";
       ProcessRunner.run(TIMEOUT, "nbdinfo", base + certs.dir()).assertSuccess();

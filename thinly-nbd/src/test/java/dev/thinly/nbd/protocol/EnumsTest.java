@@ -65,7 +65,8 @@ class EnumsTest {
   @Property
   void transmissionFlagsRoundTrip(@ForAll Set<TransmissionFlag> flags) {
     assertThat(TransmissionFlag.decode(TransmissionFlag.encode(flags)))
-        .isEqualTo(flags.isEmpty() ? EnumSet.noneOf(TransmissionFlag.class) : EnumSet.copyOf(flags));
+        .isEqualTo(
+            flags.isEmpty() ? EnumSet.noneOf(TransmissionFlag.class) : EnumSet.copyOf(flags));
   }
 
   @Property
@@ -77,6 +78,8 @@ class EnumsTest {
 
   @Property
   void commandsDecodeToThemselves(@ForAll @IntRange(max = 0xffff) int code) {
-    Command.of(code).ifPresentOrElse(c -> assertThat(c.code()).isEqualTo(code), () -> assertThat(code).isGreaterThan(8));
+    Command.of(code)
+        .ifPresentOrElse(
+            c -> assertThat(c.code()).isEqualTo(code), () -> assertThat(code).isGreaterThan(8));
   }
 }

@@ -34,6 +34,7 @@ class NbdStringsTest {
   void truncationKeepsWholeCharacters() {
     byte[] cut = NbdStrings.encodeTruncated("aé", 2);
     assertThat(new String(cut, StandardCharsets.UTF_8)).isEqualTo("a");
-    assertThat(NbdStrings.encodeTruncated("a\0b", 10)).isEqualTo("a?b".getBytes(StandardCharsets.UTF_8));
+    assertThat(NbdStrings.encodeTruncated("a\0b", 10))
+        .isEqualTo("a?b".getBytes(StandardCharsets.UTF_8));
   }
 }

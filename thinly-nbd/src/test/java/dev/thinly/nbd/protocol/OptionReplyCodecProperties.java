@@ -57,8 +57,7 @@ class OptionReplyCodecProperties {
   void serverListingsRoundTrip(@ForAll("texts") String name, @ForAll("texts") String description) {
     ByteBuffer wire = OptionReplyCodec.server(3, new ExportListing(name, description));
     OptionReplyCodec.decodeHeader(wire);
-    assertThat(OptionReplyCodec.decodeServer(wire))
-        .isEqualTo(new ExportListing(name, description));
+    assertThat(OptionReplyCodec.decodeServer(wire)).isEqualTo(new ExportListing(name, description));
   }
 
   @Property

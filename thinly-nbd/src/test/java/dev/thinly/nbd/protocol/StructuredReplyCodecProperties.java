@@ -42,7 +42,8 @@ class StructuredReplyCodecProperties {
       @ForAll @LongRange(min = 1, max = 0xffff_ffffL) long length,
       @ForAll boolean done) {
     ByteBuffer wire = ByteBuffer.allocate(StructuredReplyCodec.HOLE_CHUNK_BYTES);
-    StructuredReplyCodec.encodeHole(wire, done ? StructuredReplyCodec.FLAG_DONE : 0, cookie, offset, length);
+    StructuredReplyCodec.encodeHole(
+        wire, done ? StructuredReplyCodec.FLAG_DONE : 0, cookie, offset, length);
     ChunkHeader h = header(wire.flip());
     assertThat(h.done()).isEqualTo(done);
     assertThat(h.type()).isEqualTo(ReplyChunkType.OFFSET_HOLE.code());
@@ -54,7 +55,8 @@ class StructuredReplyCodecProperties {
       @ForAll long cookie, @ForAll NbdError error, @ForAll @StringLength(max = 100) String text) {
     String message = text.replace('\0', ' ');
     ByteBuffer wire =
-        StructuredReplyCodec.encodeError(StructuredReplyCodec.FLAG_DONE, cookie, error.code(), message);
+        StructuredReplyCodec.encodeError(
+            StructuredReplyCodec.FLAG_DONE, cookie, error.code(), message);
     ChunkHeader h = header(wire);
     assertThat(h.lengthBytes()).isEqualTo(wire.remaining());
     assertThat(StructuredReplyCodec.decodeError(h.type(), wire))
@@ -101,7 +103,8 @@ class StructuredReplyCodecProperties {
     StructuredReplyCodec.encodeHole(wire, done ? 0 : 1, cookie, 0, 4096);
     StructuredReplyCodec.setDone(wire, 0, done);
     ChunkHeader h = header(wire.flip());
-    assertThat(h).isEqualTo(new ChunkHeader(done ? 1 : 0, ReplyChunkType.OFFSET_HOLE.code(), cookie, 12));
+    assertThat(h)
+        .isEqualTo(new ChunkHeader(done ? 1 : 0, ReplyChunkType.OFFSET_HOLE.code(), cookie, 12));
   }
 
   @Property

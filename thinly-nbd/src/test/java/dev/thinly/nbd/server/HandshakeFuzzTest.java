@@ -9,9 +9,9 @@ import java.nio.ByteBuffer;
 import java.util.Optional;
 
 /**
- * Whatever a client sends during negotiation, the handshake ends in one of its three legal ways:
- * a session, empty (abort or end of stream), or a hard disconnect ({@link NbdProtocolException}
- * or {@link IOException}). Anything else (a buffer underflow, a record rejecting its arguments, a
+ * Whatever a client sends during negotiation, the handshake ends in one of its three legal ways: a
+ * session, empty (abort or end of stream), or a hard disconnect ({@link NbdProtocolException} or
+ * {@link IOException}). Anything else (a buffer underflow, a record rejecting its arguments, a
  * null) is a bug. Runs on the committed seeds in {@code mvn verify}; {@code JAZZER_FUZZ=1} fuzzes.
  */
 class HandshakeFuzzTest {

@@ -44,7 +44,9 @@ class HandshakeTest {
         NbdTestServer.start(
             dir,
             MemoryExport.builder("disk", 1 << 20).description("the disk").build(),
-            MemoryExport.builder("other", 1 << 16).blockSizes(new BlockSizes(512, 4096, 1 << 20)).build());
+            MemoryExport.builder("other", 1 << 16)
+                .blockSizes(new BlockSizes(512, 4096, 1 << 20))
+                .build());
     client = NbdTestClient.unix(nbd.socket());
   }
 
@@ -83,7 +85,8 @@ class HandshakeTest {
   void listNamesEveryExportThenAcks() {
     client.start();
     List<OptionReply> replies = client.option(OptionType.LIST, none());
-    assertThat(replies).extracting(HandshakeTest::type)
+    assertThat(replies)
+        .extracting(HandshakeTest::type)
         .containsExactly(OptionReplyType.SERVER, OptionReplyType.SERVER, OptionReplyType.ACK);
     assertThat(OptionReplyCodec.decodeServer(replies.get(0).payload()).description())
         .isEqualTo("the disk");
@@ -95,10 +98,12 @@ class HandshakeTest {
   void unknownOptionsAreUnsupportedAndNegotiationGoesOn() {
     client.start();
     for (int option : new int[] {OptionType.EXTENDED_HEADERS.code(), 4, 1234, -1}) {
-      assertThat(client.option(option, ByteBuffer.allocate(10))).singleElement()
+      assertThat(client.option(option, ByteBuffer.allocate(10)))
+          .singleElement()
           .satisfies(r -> assertThat(type(r)).isEqualTo(OptionReplyType.ERR_UNSUP));
     }
-    assertThat(client.option(OptionType.STARTTLS, none())).singleElement()
+    assertThat(client.option(OptionType.STARTTLS, none()))
+        .singleElement()
         .satisfies(r -> assertThat(type(r)).isEqualTo(OptionReplyType.ERR_POLICY));
     assertThat(type(client.info(OptionType.GO, "disk").getLast())).isEqualTo(OptionReplyType.ACK);
   }
@@ -107,12 +112,20 @@ class HandshakeTest {
   void infoDescribesAnExportAndGoAnswersTheSame() {
     client.start();
     List<OptionReply> info =
-        client.info(OptionType.INFO, "disk", InfoType.NAME, InfoType.DESCRIPTION, InfoType.BLOCK_SIZE);
+        client.info(
+            OptionType.INFO, "disk", InfoType.NAME, InfoType.DESCRIPTION, InfoType.BLOCK_SIZE);
     assertThat(type(info.getLast())).isEqualTo(OptionReplyType.ACK);
-    int flags = TransmissionFlag.encode(java.util.EnumSet.of(
-        TransmissionFlag.HAS_FLAGS, TransmissionFlag.SEND_FLUSH, TransmissionFlag.SEND_FUA,
-        TransmissionFlag.SEND_TRIM, TransmissionFlag.SEND_WRITE_ZEROES,
-        TransmissionFlag.CAN_MULTI_CONN, TransmissionFlag.SEND_CACHE, TransmissionFlag.SEND_FAST_ZERO));
+    int flags =
+        TransmissionFlag.encode(
+            java.util.EnumSet.of(
+                TransmissionFlag.HAS_FLAGS,
+                TransmissionFlag.SEND_FLUSH,
+                TransmissionFlag.SEND_FUA,
+                TransmissionFlag.SEND_TRIM,
+                TransmissionFlag.SEND_WRITE_ZEROES,
+                TransmissionFlag.CAN_MULTI_CONN,
+                TransmissionFlag.SEND_CACHE,
+                TransmissionFlag.SEND_FAST_ZERO));
     assertThat(infos(info))
         .containsExactlyInAnyOrder(
             new ExportInfo(1 << 20, flags),
@@ -120,20 +133,25 @@ class HandshakeTest {
             new DescriptionInfo("the disk"),
             new BlockSizeInfo(1, 4096, 32 << 20));
     List<OptionReply> go =
-        client.info(OptionType.GO, "disk", InfoType.NAME, InfoType.DESCRIPTION, InfoType.BLOCK_SIZE);
+        client.info(
+            OptionType.GO, "disk", InfoType.NAME, InfoType.DESCRIPTION, InfoType.BLOCK_SIZE);
     assertThat(infos(go)).containsExactlyInAnyOrderElementsOf(infos(info));
     // now in transmission: a read works
     client.send(RequestHeader.of(Command.READ, 0, 1, 0, 512));
-    assertThat(client.readReply()).isInstanceOfSatisfying(Reply.Simple.class, r -> {
-      assertThat(r.error()).isZero();
-      assertThat(r.data()).hasSize(512);
-    });
+    assertThat(client.readReply())
+        .isInstanceOfSatisfying(
+            Reply.Simple.class,
+            r -> {
+              assertThat(r.error()).isZero();
+              assertThat(r.data()).hasSize(512);
+            });
   }
 
   @Test
   void infoOfUnknownOrMalformedRequestsFailsButNegotiationGoesOn() {
     client.start();
-    assertThat(client.info(OptionType.INFO, "nope")).singleElement()
+    assertThat(client.info(OptionType.INFO, "nope"))
+        .singleElement()
         .satisfies(r -> assertThat(type(r)).isEqualTo(OptionReplyType.ERR_UNKNOWN));
     assertThat(client.option(OptionType.GO, ByteBuffer.wrap(new byte[] {0, 0, 0, 9, 'x'})))
         .singleElement()
@@ -205,11 +223,18 @@ class HandshakeTest {
         .isEmpty();
     assertThat(contexts(client.metaContext(OptionType.SET_META_CONTEXT, "disk", "base:")))
         .isEmpty();
-    assertThat(contexts(client.metaContext(OptionType.SET_META_CONTEXT, "disk", "x-y:z", "base:allocation")))
+    assertThat(
+            contexts(
+                client.metaContext(
+                    OptionType.SET_META_CONTEXT, "disk", "x-y:z", "base:allocation")))
         .containsExactly(new MetaContext(Handshake.BASE_ALLOCATION_ID, "base:allocation"));
     assertThat(type(client.metaContext(OptionType.SET_META_CONTEXT, "disk", "nocolon").getLast()))
         .isEqualTo(OptionReplyType.ERR_INVALID);
-    assertThat(type(client.metaContext(OptionType.SET_META_CONTEXT, "nope", "base:allocation").getLast()))
+    assertThat(
+            type(
+                client
+                    .metaContext(OptionType.SET_META_CONTEXT, "nope", "base:allocation")
+                    .getLast()))
         .isEqualTo(OptionReplyType.ERR_UNKNOWN);
   }
 
@@ -240,13 +265,10 @@ class HandshakeTest {
 
     try (NbdTestClient greedy = NbdTestClient.unix(nbd.socket())) {
       greedy.start();
-      greedy.write(
-          ByteBuffer.allocate(16).putLong(NbdMagic.IHAVEOPT).putInt(7).putInt(-1).flip());
+      greedy.write(ByteBuffer.allocate(16).putLong(NbdMagic.IHAVEOPT).putInt(7).putInt(-1).flip());
       assertThat(greedy.serverClosed()).isTrue();
     }
-    assertThat(nbd.events())
-        .filteredOn(NbdEvent.ProtocolViolation.class::isInstance)
-        .hasSize(2);
+    assertThat(nbd.events()).filteredOn(NbdEvent.ProtocolViolation.class::isInstance).hasSize(2);
   }
 
   @Test

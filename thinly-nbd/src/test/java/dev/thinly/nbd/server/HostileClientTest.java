@@ -28,7 +28,8 @@ class HostileClientTest {
 
   @Test
   void abusersAreDisconnectedWithoutHurtingOthers() {
-    try (NbdTestServer nbd = NbdTestServer.start(dir, MemoryExport.builder("disk", 1 << 20).build());
+    try (NbdTestServer nbd =
+            NbdTestServer.start(dir, MemoryExport.builder("disk", 1 << 20).build());
         NbdTestClient good = NbdTestClient.tcp(nbd.tcpPort())) {
       good.negotiate("disk", true);
 
@@ -80,7 +81,8 @@ class HostileClientTest {
       // a 4 GiB option
       try (NbdTestClient greedy = NbdTestClient.unix(nbd.socket())) {
         greedy.start();
-        greedy.write(ByteBuffer.allocate(16).putLong(0x49484156454F5054L).putInt(6).putInt(-1).flip());
+        greedy.write(
+            ByteBuffer.allocate(16).putLong(0x49484156454F5054L).putInt(6).putInt(-1).flip());
         assertThat(greedy.serverClosed()).isTrue();
       }
       assertStillServes(good, 5);
@@ -107,7 +109,8 @@ class HostileClientTest {
   @Test
   void connectionsBeyondTheLimitAreRefused() {
     try (NbdTestServer nbd =
-            NbdTestServer.start(dir, b -> b.maxConnections(1), MemoryExport.builder("disk", 4096).build());
+            NbdTestServer.start(
+                dir, b -> b.maxConnections(1), MemoryExport.builder("disk", 4096).build());
         NbdTestClient first = NbdTestClient.unix(nbd.socket())) {
       first.readGreeting();
       try (NbdTestClient second = NbdTestClient.unix(nbd.socket())) {

@@ -15,10 +15,13 @@ class InFlightLimiterTest {
     limiter.acquire(0);
     limiter.acquire(0);
     CountDownLatch admitted = new CountDownLatch(1);
-    Thread third = Thread.ofVirtual().start(() -> {
-      limiter.acquire(0);
-      admitted.countDown();
-    });
+    Thread third =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  limiter.acquire(0);
+                  admitted.countDown();
+                });
     assertThat(admitted.await(100, TimeUnit.MILLISECONDS)).isFalse();
     limiter.release(0);
     assertThat(admitted.await(10, TimeUnit.SECONDS)).isTrue();
@@ -31,10 +34,12 @@ class InFlightLimiterTest {
     InFlightLimiter limiter = new InFlightLimiter(10, 1000);
     limiter.acquire(900);
     CountDownLatch admitted = new CountDownLatch(1);
-    Thread.ofVirtual().start(() -> {
-      limiter.acquire(200);
-      admitted.countDown();
-    });
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              limiter.acquire(200);
+              admitted.countDown();
+            });
     assertThat(admitted.await(100, TimeUnit.MILLISECONDS)).isFalse();
     limiter.release(900);
     assertThat(admitted.await(10, TimeUnit.SECONDS)).isTrue();

@@ -33,7 +33,8 @@ class NbdErrorsTest {
   void everythingElseIsAnIoError() {
     assertThat(NbdErrors.of(new StorageIoException("dev", 0, "read", new IOException("x"))))
         .isEqualTo(NbdError.EIO);
-    assertThat(NbdErrors.of(new CorruptMetadataException(1, "node", "bad"))).isEqualTo(NbdError.EIO);
+    assertThat(NbdErrors.of(new CorruptMetadataException(1, "node", "bad")))
+        .isEqualTo(NbdError.EIO);
     assertThat(NbdErrors.of(new IllegalStateException())).isEqualTo(NbdError.EIO);
     assertThat(NbdErrors.of(new OutOfMemoryError())).isEqualTo(NbdError.EIO);
   }

@@ -12,20 +12,27 @@ class NbdServerOptionsTest {
 
   @Test
   void parsesListenAddresses() {
-    assertThat(ListenAddress.parse("127.0.0.1:10809")).isEqualTo(ListenAddress.tcp("127.0.0.1", 10809));
+    assertThat(ListenAddress.parse("127.0.0.1:10809"))
+        .isEqualTo(ListenAddress.tcp("127.0.0.1", 10809));
     assertThat(ListenAddress.parse("[::1]:0")).isEqualTo(ListenAddress.tcp("::1", 0));
-    assertThat(ListenAddress.parse("unix:/run/nbd.sock")).isEqualTo(ListenAddress.unix(Path.of("/run/nbd.sock")));
-    assertThat(ListenAddress.parse("/run/nbd.sock")).isEqualTo(ListenAddress.unix(Path.of("/run/nbd.sock")));
+    assertThat(ListenAddress.parse("unix:/run/nbd.sock"))
+        .isEqualTo(ListenAddress.unix(Path.of("/run/nbd.sock")));
+    assertThat(ListenAddress.parse("/run/nbd.sock"))
+        .isEqualTo(ListenAddress.unix(Path.of("/run/nbd.sock")));
     assertThat(ListenAddress.tcp("::1", 5).toString()).isEqualTo("[::1]:5");
-    assertThatThrownBy(() -> ListenAddress.parse("nohost")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> ListenAddress.parse("h:port")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> ListenAddress.tcp("h", 70000)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ListenAddress.parse("nohost"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ListenAddress.parse("h:port"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ListenAddress.tcp("h", 70000))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void validatesTheOptions() {
     assertThatThrownBy(() -> NbdServerOptions.builder().build()).hasMessageContaining("no listen");
-    NbdServerOptions.Builder b = NbdServerOptions.builder().listen(ListenAddress.tcp("127.0.0.1", 0));
+    NbdServerOptions.Builder b =
+        NbdServerOptions.builder().listen(ListenAddress.tcp("127.0.0.1", 0));
     assertThatThrownBy(() -> b.maxInFlight(1, 1024).build()).hasMessageContaining("32 MiB");
     assertThatThrownBy(() -> b.maxInFlight(0, 64L << 20).build()).hasMessageContaining("positive");
   }

@@ -30,14 +30,16 @@ class PemFilesTest {
     assertThat(PemFiles.readPrivateKey(certs.serverKey()).getAlgorithm()).isEqualTo("EC");
     assertThat(PemFiles.readCertificates(certs.serverCert()))
         .singleElement()
-        .satisfies(c -> assertThat(c.getSubjectX500Principal().getName()).isEqualTo("CN=localhost"));
+        .satisfies(
+            c -> assertThat(c.getSubjectX500Principal().getName()).isEqualTo("CN=localhost"));
 
     openssl("genrsa", "-traditional", "-out", "rsa1.pem", "2048");
     assertThat(Files.readString(dir.resolve("rsa1.pem"))).contains("BEGIN RSA PRIVATE KEY");
     assertThat(PemFiles.readPrivateKey(dir.resolve("rsa1.pem")).getAlgorithm()).isEqualTo("RSA");
 
     openssl("genpkey", "-algorithm", "ed25519", "-out", "ed.pem");
-    assertThat(PemFiles.readPrivateKey(dir.resolve("ed.pem")).getAlgorithm()).isIn("EdDSA", "Ed25519");
+    assertThat(PemFiles.readPrivateKey(dir.resolve("ed.pem")).getAlgorithm())
+        .isIn("EdDSA", "Ed25519");
   }
 
   @Test

@@ -83,12 +83,15 @@ class ReadReplyTest {
     fill(reply.dataBuffer(0, 4096), (byte) 7);
     reply.zeroes(4096, 8192);
     List<Chunk> chunks = chunks(concat(reply.finish(() -> {})));
-    assertThat(chunks).singleElement().satisfies(c -> {
-      assertThat(c.header().done()).isTrue();
-      assertThat(c.header().lengthBytes()).isEqualTo(8 + 12_288);
-      assertThat(c.payload().get(8 + 4095)).isEqualTo((byte) 7);
-      assertThat(c.payload().get(8 + 4096)).isZero();
-    });
+    assertThat(chunks)
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.header().done()).isTrue();
+              assertThat(c.header().lengthBytes()).isEqualTo(8 + 12_288);
+              assertThat(c.payload().get(8 + 4095)).isEqualTo((byte) 7);
+              assertThat(c.payload().get(8 + 4096)).isZero();
+            });
   }
 
   @Test
@@ -96,10 +99,13 @@ class ReadReplyTest {
     ReadReply reply = new ReadReply(pool, "e", 1, 512, 512, true, false);
     reply.zeroes(512, 512);
     List<Chunk> chunks = chunks(concat(reply.finish(() -> {})));
-    assertThat(chunks).singleElement().satisfies(c -> {
-      assertThat(c.header().type()).isEqualTo(ReplyChunkType.OFFSET_HOLE.code());
-      assertThat(c.header().done()).isTrue();
-    });
+    assertThat(chunks)
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.header().type()).isEqualTo(ReplyChunkType.OFFSET_HOLE.code());
+              assertThat(c.header().done()).isTrue();
+            });
   }
 
   @Test

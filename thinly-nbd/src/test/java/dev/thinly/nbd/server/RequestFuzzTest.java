@@ -8,10 +8,9 @@ import java.io.IOException;
 /**
  * Feeds arbitrary bytes to the transmission phase, with structured replies and {@code
  * base:allocation} negotiated: the request decoder, the validator and every command run on them.
- * The phase must end normally, with a protocol violation or with an I/O error (end of input
- * inside a payload), and must not leak a request: {@link Transmission#run()} only returns once
- * every request it admitted has released its permit, so a leak shows up as a hang (the fuzzer's
- * timeout).
+ * The phase must end normally, with a protocol violation or with an I/O error (end of input inside
+ * a payload), and must not leak a request: {@link Transmission#run()} only returns once every
+ * request it admitted has released its permit, so a leak shows up as a hang (the fuzzer's timeout).
  */
 class RequestFuzzTest {
   private static final MemoryExport EXPORT =

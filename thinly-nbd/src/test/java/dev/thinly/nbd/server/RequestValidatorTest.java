@@ -22,7 +22,13 @@ class RequestValidatorTest {
 
   static Session session(Export export, boolean structured, int contextId) {
     return new Session(
-        export, export.name(), ExportTerms.of(export, structured), structured, contextId, null, null);
+        export,
+        export.name(),
+        ExportTerms.of(export, structured),
+        structured,
+        contextId,
+        null,
+        null);
   }
 
   static final Session FULL =
@@ -81,8 +87,7 @@ class RequestValidatorTest {
 
   @Test
   void unknownCommandsAndResizeAreInvalid() {
-    assertThatThrownBy(
-            () -> RequestValidator.validate(new RequestHeader(0, 42, 1, 0, 1), FULL))
+    assertThatThrownBy(() -> RequestValidator.validate(new RequestHeader(0, 42, 1, 0, 1), FULL))
         .hasMessageContaining("unknown command 42");
     assertThat(error(FULL, Command.RESIZE, 0, 0, 0)).isEqualTo(NbdError.EINVAL);
   }
@@ -109,9 +114,11 @@ class RequestValidatorTest {
 
   @Test
   void flagsMustBelongToTheCommand() {
-    assertThat(error(FULL, Command.READ, CommandFlag.NO_HOLE.mask(), 0, 1)).isEqualTo(NbdError.EINVAL);
+    assertThat(error(FULL, Command.READ, CommandFlag.NO_HOLE.mask(), 0, 1))
+        .isEqualTo(NbdError.EINVAL);
     assertThat(error(FULL, Command.WRITE, CommandFlag.DF.mask(), 0, 1)).isEqualTo(NbdError.EINVAL);
-    assertThat(error(FULL, Command.READ, CommandFlag.REQ_ONE.mask(), 0, 1)).isEqualTo(NbdError.EINVAL);
+    assertThat(error(FULL, Command.READ, CommandFlag.REQ_ONE.mask(), 0, 1))
+        .isEqualTo(NbdError.EINVAL);
     assertThat(error(FULL, Command.WRITE, CommandFlag.PAYLOAD_LEN.mask(), 0, 1))
         .isEqualTo(NbdError.EINVAL);
     assertThat(error(FULL, Command.READ, 1 << 15, 0, 1)).isEqualTo(NbdError.EINVAL);
@@ -126,7 +133,8 @@ class RequestValidatorTest {
     assertThat(error(FULL, Command.BLOCK_STATUS, 0, SIZE, 1)).isEqualTo(NbdError.EINVAL);
     // offsets are unsigned: 2^64 - 1 is far beyond the end, not "negative"
     assertThat(error(FULL, Command.READ, 0, -1L, 1)).isEqualTo(NbdError.EINVAL);
-    assertThat(error(FULL, Command.READ, 0, Long.MAX_VALUE, 0xffff_ffffL)).isEqualTo(NbdError.EINVAL);
+    assertThat(error(FULL, Command.READ, 0, Long.MAX_VALUE, 0xffff_ffffL))
+        .isEqualTo(NbdError.EINVAL);
   }
 
   @Test
@@ -138,11 +146,13 @@ class RequestValidatorTest {
 
   @Test
   void payloadsAreLimitedButZeroingIsNot() {
-    assertThat(error(FULL, Command.READ, 0, 0, NbdServer.MAX_PAYLOAD_BYTES)).isEqualTo(NbdError.EINVAL);
+    assertThat(error(FULL, Command.READ, 0, 0, NbdServer.MAX_PAYLOAD_BYTES))
+        .isEqualTo(NbdError.EINVAL);
     MemoryExport big = MemoryExport.builder("big", 1L << 40).build();
     Session s = session(big, true, 0);
     assertThat(error(s, Command.READ, 0, 0, NbdServer.MAX_PAYLOAD_BYTES)).isNull();
-    assertThat(error(s, Command.READ, 0, 0, NbdServer.MAX_PAYLOAD_BYTES + 1L)).isEqualTo(NbdError.EINVAL);
+    assertThat(error(s, Command.READ, 0, 0, NbdServer.MAX_PAYLOAD_BYTES + 1L))
+        .isEqualTo(NbdError.EINVAL);
     assertThat(error(s, Command.WRITE_ZEROES, 0, 0, 0xffff_ffffL)).isNull();
     assertThat(error(s, Command.TRIM, 0, 0, 0xffff_ffffL)).isNull();
   }

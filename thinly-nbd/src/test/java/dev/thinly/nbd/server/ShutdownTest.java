@@ -41,9 +41,15 @@ class ShutdownTest {
       c.send(RequestHeader.of(Command.READ, 0, 2, 4096, 512));
       NbdTestClient.Reply refused = c.readReply();
       assertThat(refused.cookie()).isEqualTo(2);
-      assertThat(((NbdTestClient.Reply.Simple) refused).error()).isEqualTo(NbdError.ESHUTDOWN.code());
+      assertThat(((NbdTestClient.Reply.Simple) refused).error())
+          .isEqualTo(NbdError.ESHUTDOWN.code());
       // an option during negotiation too
-      assertThat(negotiating.option(OptionType.LIST, java.nio.ByteBuffer.allocate(0)).getLast().is(OptionReplyType.ERR_SHUTDOWN)).isTrue();
+      assertThat(
+              negotiating
+                  .option(OptionType.LIST, java.nio.ByteBuffer.allocate(0))
+                  .getLast()
+                  .is(OptionReplyType.ERR_SHUTDOWN))
+          .isTrue();
       // the request in flight completes and is answered before the connection goes
       gate.countDown();
       NbdTestClient.Reply finished = c.readReply();
@@ -97,7 +103,8 @@ class ShutdownTest {
     first.close();
     assertThat(Files.exists(socket)).isFalse();
     // a crashed server leaves its socket file behind: closing a channel does not remove it
-    try (var dead = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+    try (var dead =
+        java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
       dead.bind(java.net.UnixDomainSocketAddress.of(socket));
     }
     assertThat(Files.exists(socket)).isTrue();

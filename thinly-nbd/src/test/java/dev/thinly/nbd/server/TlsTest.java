@@ -38,7 +38,8 @@ class TlsTest {
     for (X509Certificate ca : PemFiles.readCertificates(certs.caCert())) {
       trusted.setCertificateEntry("ca", ca);
     }
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(trusted);
     clientContext = SSLContext.getInstance("TLS");
     clientContext.init(null, tmf.getTrustManagers(), null);
@@ -61,11 +62,14 @@ class TlsTest {
         NbdTestClient c = NbdTestClient.tcp(nbd.tcpPort())) {
       c.start();
       for (OptionType option :
-          new OptionType[] {OptionType.LIST, OptionType.STRUCTURED_REPLY, OptionType.EXTENDED_HEADERS}) {
+          new OptionType[] {
+            OptionType.LIST, OptionType.STRUCTURED_REPLY, OptionType.EXTENDED_HEADERS
+          }) {
         assertThat(type(c.option(option, ByteBuffer.allocate(0)).getLast()))
             .isEqualTo(OptionReplyType.ERR_TLS_REQD);
       }
-      assertThat(type(c.info(OptionType.GO, "disk").getLast())).isEqualTo(OptionReplyType.ERR_TLS_REQD);
+      assertThat(type(c.info(OptionType.GO, "disk").getLast()))
+          .isEqualTo(OptionReplyType.ERR_TLS_REQD);
       c.sendOption(OptionType.EXPORT_NAME.code(), ByteBuffer.wrap("disk".getBytes()));
       assertThat(c.serverClosed()).isTrue();
     }
@@ -117,7 +121,11 @@ class TlsTest {
       secure.option(OptionType.STARTTLS, ByteBuffer.allocate(0));
       secure.upgradeToTls(clientContext);
       // structured replies were negotiated before TLS and do not survive it
-      assertThat(type(secure.metaContext(OptionType.SET_META_CONTEXT, "disk", "base:allocation").getLast()))
+      assertThat(
+              type(
+                  secure
+                      .metaContext(OptionType.SET_META_CONTEXT, "disk", "base:allocation")
+                      .getLast()))
           .isEqualTo(OptionReplyType.ERR_INVALID);
       assertThat(type(secure.info(OptionType.GO, "disk").getLast())).isEqualTo(OptionReplyType.ACK);
       secure.send(RequestHeader.of(Command.READ, 0, 9, 0, 512));

@@ -3,9 +3,9 @@ package dev.thinly.nbd.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.thinly.nbd.export.ExportCapability;
+import dev.thinly.nbd.export.ExportFilter;
 import dev.thinly.nbd.export.MemoryExport;
 import dev.thinly.nbd.export.ReadSink;
-import dev.thinly.nbd.export.ExportFilter;
 import dev.thinly.nbd.protocol.BlockDescriptor;
 import dev.thinly.nbd.protocol.Command;
 import dev.thinly.nbd.protocol.CommandFlag;
@@ -119,7 +119,8 @@ class TransmissionTest {
       assertThat(bytes).isEqualTo(random(4096, 2));
 
       c.send(RequestHeader.of(Command.READ, CommandFlag.DF.mask(), 8, 0, 16_384));
-      assertThat(c.readStructuredReply()).singleElement()
+      assertThat(c.readStructuredReply())
+          .singleElement()
           .satisfies(ch -> assertThat(ch.header().lengthBytes()).isEqualTo(8 + 16_384));
     }
   }
@@ -145,9 +146,11 @@ class TransmissionTest {
       assertThat(e.message()).contains("flags 0x80");
 
       ro.send(RequestHeader.of(Command.WRITE, 0, 6, 0, 3), ByteBuffer.allocate(3));
-      assertThat(structuredError(ro.readStructuredReply()).error()).isEqualTo(NbdError.EPERM.code());
+      assertThat(structuredError(ro.readStructuredReply()).error())
+          .isEqualTo(NbdError.EPERM.code());
       ro.send(RequestHeader.of(Command.TRIM, 0, 7, 0, 3));
-      assertThat(structuredError(ro.readStructuredReply()).error()).isEqualTo(NbdError.EPERM.code());
+      assertThat(structuredError(ro.readStructuredReply()).error())
+          .isEqualTo(NbdError.EPERM.code());
     }
     assertThat(nbd.events()).filteredOn(NbdEvent.RequestRejected.class::isInstance).hasSize(6);
   }
@@ -157,11 +160,14 @@ class TransmissionTest {
     memory.write(4096, ByteBuffer.wrap(random(4096, 3)), false);
     try (NbdTestClient c = connect("disk", true)) {
       c.send(RequestHeader.of(Command.BLOCK_STATUS, 0, 1, 0, 3 * 4096));
-      var all = StructuredReplyCodec.decodeBlockStatus(c.readStructuredReply().getFirst().payload());
+      var all =
+          StructuredReplyCodec.decodeBlockStatus(c.readStructuredReply().getFirst().payload());
       assertThat(all.contextId()).isEqualTo(Handshake.BASE_ALLOCATION_ID);
       assertThat(all.descriptors())
           .containsExactly(
-              new BlockDescriptor(4096, 3), new BlockDescriptor(4096, 0), new BlockDescriptor(4096, 3));
+              new BlockDescriptor(4096, 3),
+              new BlockDescriptor(4096, 0),
+              new BlockDescriptor(4096, 3));
       c.send(RequestHeader.of(Command.BLOCK_STATUS, CommandFlag.REQ_ONE.mask(), 2, 0, SIZE));
       assertThat(
               StructuredReplyCodec.decodeBlockStatus(c.readStructuredReply().getFirst().payload())
@@ -176,7 +182,13 @@ class TransmissionTest {
     try (NbdTestClient c = connect("disk", true);
         NbdTestClient slow = connect("slowzero", true)) {
       c.send(RequestHeader.of(Command.TRIM, CommandFlag.FUA.mask(), 1, 0, 4096));
-      c.send(RequestHeader.of(Command.WRITE_ZEROES, CommandFlag.encode(CommandFlag.NO_HOLE, CommandFlag.FAST_ZERO), 2, 4096, 4096));
+      c.send(
+          RequestHeader.of(
+              Command.WRITE_ZEROES,
+              CommandFlag.encode(CommandFlag.NO_HOLE, CommandFlag.FAST_ZERO),
+              2,
+              4096,
+              4096));
       c.send(RequestHeader.of(Command.CACHE, 0, 3, 0, SIZE));
       for (int i = 0; i < 3; i++) {
         assertThat(simpleError(c.readReply())).isZero();
@@ -202,7 +214,8 @@ class TransmissionTest {
       assertThat(e.error()).isEqualTo(NbdError.EIO.code());
       assertThat(e.message()).contains("bad sector");
       c.send(RequestHeader.of(Command.WRITE, 0, 2, 4096, 1), ByteBuffer.allocate(1));
-      assertThat(structuredError(c.readStructuredReply()).error()).isEqualTo(NbdError.ENOSPC.code());
+      assertThat(structuredError(c.readStructuredReply()).error())
+          .isEqualTo(NbdError.ENOSPC.code());
       s.send(RequestHeader.of(Command.READ, 0, 3, 0, 512));
       Reply.Simple failed = (Reply.Simple) s.readReply();
       assertThat(failed.error()).isEqualTo(NbdError.EIO.code());
@@ -211,7 +224,8 @@ class TransmissionTest {
       assertThat(simpleError(s.readReply())).isZero();
       // an export that breaks the read contract is an EIO, not a corrupted stream
       broken.send(RequestHeader.of(Command.READ, 0, 5, 0, 512));
-      assertThat(structuredError(broken.readStructuredReply()).error()).isEqualTo(NbdError.EIO.code());
+      assertThat(structuredError(broken.readStructuredReply()).error())
+          .isEqualTo(NbdError.EIO.code());
       broken.send(RequestHeader.of(Command.FLUSH, 0, 6, 0, 0));
       assertThat(simpleError(broken.readReply())).isZero();
     }
@@ -248,7 +262,8 @@ class TransmissionTest {
       for (int i = 0; i < 12; i++) {
         cookies.add(c.readReply().cookie());
       }
-      assertThat(cookies).containsExactlyInAnyOrder(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L);
+      assertThat(cookies)
+          .containsExactlyInAnyOrder(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L);
       assertThat(scripted.peakConcurrency()).isLessThanOrEqualTo(4);
     }
   }
@@ -272,7 +287,8 @@ class TransmissionTest {
     }
 
     @Override
-    public void writeZeroes(long offset, long length, boolean noHole, boolean fastZero, boolean fua) {
+    public void writeZeroes(
+        long offset, long length, boolean noHole, boolean fastZero, boolean fua) {
       if (fastZero) {
         throw new dev.thinly.nbd.export.FastZeroUnsupportedException(name(), offset, length);
       }

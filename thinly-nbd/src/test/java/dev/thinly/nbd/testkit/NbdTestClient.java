@@ -39,17 +39,19 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
 /**
- * A raw NBD client for protocol tests: every message can be sent by hand, including wrong ones,
- * and every reply is returned as decoded. Blocking and NOT thread-safe, except that requests may
- * be written from one thread while replies are read on another.
+ * A raw NBD client for protocol tests: every message can be sent by hand, including wrong ones, and
+ * every reply is returned as decoded. Blocking and NOT thread-safe, except that requests may be
+ * written from one thread while replies are read on another.
  */
 public final class NbdTestClient implements AutoCloseable {
   private final Socket tcp;
   private final SocketChannel unix;
   private DataInputStream in;
   private OutputStream out;
+
   /** Lengths of simple-reply READs in flight, to know how much data follows each reply. */
   private final Map<Long, Integer> pendingReads = new ConcurrentHashMap<>();
+
   private boolean structuredReplies;
 
   private NbdTestClient(Socket tcp, SocketChannel unix, InputStream in, OutputStream out) {
@@ -115,7 +117,8 @@ public final class NbdTestClient implements AutoCloseable {
     long magic = readLong();
     long opt = readLong();
     if (magic != NbdMagic.NBDMAGIC || opt != NbdMagic.IHAVEOPT) {
-      throw new AssertionError("bad greeting " + Long.toHexString(magic) + " " + Long.toHexString(opt));
+      throw new AssertionError(
+          "bad greeting " + Long.toHexString(magic) + " " + Long.toHexString(opt));
     }
     return readShort();
   }

@@ -72,8 +72,14 @@ public final class ProcessRunner {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         kill(process);
         throw new AssertionError(
-            "timed out after " + timeout + ": " + String.join(" ", command)
-                + "\n stdout so far: " + out.getNow("") + "\n stderr so far: " + err.getNow(""));
+            "timed out after "
+                + timeout
+                + ": "
+                + String.join(" ", command)
+                + "\n stdout so far: "
+                + out.getNow("")
+                + "\n stderr so far: "
+                + err.getNow(""));
       }
       return new Result(command, process.exitValue(), out.join(), err.join());
     } catch (InterruptedException e) {

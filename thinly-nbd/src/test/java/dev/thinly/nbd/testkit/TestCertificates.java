@@ -58,10 +58,21 @@ public record TestCertificates(Path dir) {
     key(dir, "ca-key.pem");
     openssl(
         dir,
-        "req", "-x509", "-new", "-key", "ca-key.pem", "-subj", "/CN=thinly test CA", "-days", "2",
-        "-addext", "basicConstraints=critical,CA:TRUE",
-        "-addext", "keyUsage=critical,keyCertSign,cRLSign",
-        "-out", "ca-cert.pem");
+        "req",
+        "-x509",
+        "-new",
+        "-key",
+        "ca-key.pem",
+        "-subj",
+        "/CN=thinly test CA",
+        "-days",
+        "2",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign",
+        "-out",
+        "ca-cert.pem");
     issue(dir, "server", "/CN=localhost");
     issue(dir, "client", "/CN=thinly test client");
     return new TestCertificates(dir);
@@ -77,8 +88,21 @@ public record TestCertificates(Path dir) {
     openssl(dir, "req", "-new", "-key", who + "-key.pem", "-subj", subject, "-out", who + ".csr");
     openssl(
         dir,
-        "x509", "-req", "-in", who + ".csr", "-CA", "ca-cert.pem", "-CAkey", "ca-key.pem",
-        "-CAcreateserial", "-days", "2", "-extfile", who + ".ext", "-out", who + "-cert.pem");
+        "x509",
+        "-req",
+        "-in",
+        who + ".csr",
+        "-CA",
+        "ca-cert.pem",
+        "-CAkey",
+        "ca-key.pem",
+        "-CAcreateserial",
+        "-days",
+        "2",
+        "-extfile",
+        who + ".ext",
+        "-out",
+        who + "-cert.pem");
   }
 
   private static void openssl(Path dir, String... args) {
