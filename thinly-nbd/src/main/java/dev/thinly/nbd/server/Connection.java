@@ -14,6 +14,7 @@ import java.nio.channels.SocketChannel;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
@@ -43,6 +44,7 @@ final class Connection implements Runnable, HandshakeHost {
   private volatile boolean tls;
   private volatile String cutReason;
   private volatile Transport transport;
+  private volatile Future<?> negotiationTimer;
 
   Connection(long id, SocketChannel channel, String remoteAddress, NbdServer server) {
     this.id = id;
@@ -78,6 +80,7 @@ final class Connection implements Runnable, HandshakeHost {
         Session session = negotiated.get();
         export = session.export();
         phase = Phase.TRANSMITTING;
+        cancelNegotiationTimer();
         events.onEvent(
             new ExportAttached(
                 id,
@@ -106,6 +109,7 @@ final class Connection implements Runnable, HandshakeHost {
       reason = "internal error: " + e;
     } finally {
       phase = Phase.CLOSED;
+      cancelNegotiationTimer();
       transport.close();
       if (export != null) {
         try {
@@ -162,6 +166,21 @@ final class Connection implements Runnable, HandshakeHost {
       channel.close();
     } catch (IOException e) {
       // already closed
+    }
+  }
+
+  /** Arms the handshake timer; it is cancelled as soon as negotiation ends either way. */
+  void negotiationTimer(Future<?> timer) {
+    negotiationTimer = timer;
+    if (phase != Phase.NEGOTIATING) {
+      timer.cancel(false);
+    }
+  }
+
+  private void cancelNegotiationTimer() {
+    Future<?> timer = negotiationTimer;
+    if (timer != null) {
+      timer.cancel(false);
     }
   }
 

@@ -160,10 +160,11 @@ public final class NbdServer implements AutoCloseable {
         new Connection(nextConnectionId.getAndIncrement(), client, remote, this);
     connections.put(connection.id(), connection);
     if (!options.handshakeTimeout().isZero()) {
-      timers.schedule(
-          connection::negotiationTimedOut,
-          options.handshakeTimeout().toNanos(),
-          TimeUnit.NANOSECONDS);
+      connection.negotiationTimer(
+          timers.schedule(
+              connection::negotiationTimedOut,
+              options.handshakeTimeout().toNanos(),
+              TimeUnit.NANOSECONDS));
     }
     Thread.ofVirtual().name("nbd-connection-" + connection.id()).start(connection);
   }

@@ -10,6 +10,7 @@ import dev.thinly.nbd.testkit.TestImages;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,7 +34,8 @@ class FioInteropTest {
                 "--uri=" + uri,
                 "--iodepth=32",
                 "--size=" + SIZE,
-                "--output-format=terse"));
+                "--output-format=terse",
+                "--verify_state_save=0"));
     command.addAll(List.of(extra));
     return command;
   }
@@ -47,6 +49,8 @@ class FioInteropTest {
       for (String uri : new String[] {nbd.unixUri("mem"), nbd.tcpUri("file")}) {
         ProcessRunner.run(
                 TIMEOUT,
+                dir,
+                Map.of(),
                 fio(
                     uri,
                     "--rw=randwrite",
@@ -55,10 +59,13 @@ class FioInteropTest {
                     "--do_verify=1",
                     "--verify_fatal=1"))
             .assertSuccess();
-        ProcessRunner.run(TIMEOUT, fio(uri, "--rw=randread", "--bs=4k", "--io_size=16m"))
+        ProcessRunner.run(
+                TIMEOUT, dir, Map.of(), fio(uri, "--rw=randread", "--bs=4k", "--io_size=16m"))
             .assertSuccess();
         ProcessRunner.run(
                 TIMEOUT,
+                dir,
+                Map.of(),
                 fio(
                     uri,
                     "--rw=randrw",
