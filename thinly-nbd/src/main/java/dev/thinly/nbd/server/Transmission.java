@@ -175,15 +175,18 @@ final class Transmission {
       reply = perform(request, command, payload, done);
     } catch (Throwable failure) {
       NbdError error = NbdErrors.of(failure);
-      emit(
-          new RequestFailed(
-              connectionId,
-              session.exportName(),
-              command.name(),
-              request.offsetBytes(),
-              request.lengthBytes(),
-              error,
-              failure));
+      if (error != NbdError.ENOTSUP) {
+        // ENOTSUP is the expected answer to a fast-zero probe, not a failure worth a log line
+        emit(
+            new RequestFailed(
+                connectionId,
+                session.exportName(),
+                command.name(),
+                request.offsetBytes(),
+                request.lengthBytes(),
+                error,
+                failure));
+      }
       sender.send(errorReply(request, error, failure.getMessage(), done));
       if (failure instanceof Error e) {
         throw e;
