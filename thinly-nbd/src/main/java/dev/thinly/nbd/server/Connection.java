@@ -61,7 +61,7 @@ final class Connection implements Runnable, HandshakeHost {
   public void run() {
     NbdEventListener events = server.events();
     events.onEvent(new ConnectionOpened(id, remoteAddress));
-    String reason;
+    String reason = "internal error";
     long requests = 0;
     Export export = null;
     try {
@@ -118,11 +118,13 @@ final class Connection implements Runnable, HandshakeHost {
           // the connection is gone either way; the reason below is what matters to the operator
         }
       }
+      String why = cutReason != null ? cutReason : reason;
+      events.onEvent(new ConnectionClosed(id, exportName == null ? "" : exportName, why, requests));
+      // unregistered after the event, so that a shutdown that no longer sees this connection
+      // also finds its last event already delivered
       server.unregister(this);
+      terminated.countDown();
     }
-    String why = cutReason != null ? cutReason : reason;
-    events.onEvent(new ConnectionClosed(id, exportName == null ? "" : exportName, why, requests));
-    terminated.countDown();
   }
 
   @Override
