@@ -138,6 +138,11 @@ final class Connection implements Runnable, HandshakeHost {
   }
 
   @Override
+  public void attachFailed() {
+    exportName = null;
+  }
+
+  @Override
   public Transport startTls(ByteBuffer prefetched) throws IOException {
     SSLEngine engine =
         TlsContexts.serverEngine(

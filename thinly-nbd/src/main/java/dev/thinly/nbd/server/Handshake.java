@@ -148,7 +148,11 @@ final class Handshake {
         case STARTTLS -> startTls(option, data);
         case INFO -> info(option, data, false);
         case GO -> {
-          return info(option, data, true);
+          Optional<Session> session = info(option, data, true);
+          if (session.isEmpty()) {
+            host.attachFailed();
+          }
+          return session;
         }
         case STRUCTURED_REPLY -> structuredReply(option, data);
         case LIST_META_CONTEXT -> metaContext(option, data, false);

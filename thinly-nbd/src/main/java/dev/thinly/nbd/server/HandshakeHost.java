@@ -15,6 +15,9 @@ interface HandshakeHost {
    */
   void attaching(String exportName);
 
+  /** The export named by the last {@link #attaching} was not entered (GO failed). */
+  void attachFailed();
+
   /**
    * Upgrades the stream to TLS and runs the TLS handshake. Only called when TLS is on.
    *

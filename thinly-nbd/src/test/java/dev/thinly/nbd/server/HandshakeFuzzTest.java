@@ -54,6 +54,9 @@ class HandshakeFuzzTest {
     public void attaching(String exportName) {}
 
     @Override
+    public void attachFailed() {}
+
+    @Override
     public Transport startTls(ByteBuffer prefetched) throws IOException {
       throw new IOException("no TLS while fuzzing");
     }

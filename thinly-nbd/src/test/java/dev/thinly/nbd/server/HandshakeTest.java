@@ -150,6 +150,10 @@ class HandshakeTest {
   @Test
   void infoOfUnknownOrMalformedRequestsFailsButNegotiationGoesOn() {
     client.start();
+    assertThat(client.info(OptionType.GO, "nope"))
+        .singleElement()
+        .satisfies(r -> assertThat(type(r)).isEqualTo(OptionReplyType.ERR_UNKNOWN));
+    assertThat(nbd.server().connectionCount("nope")).isZero();
     assertThat(client.info(OptionType.INFO, "nope"))
         .singleElement()
         .satisfies(r -> assertThat(type(r)).isEqualTo(OptionReplyType.ERR_UNKNOWN));
