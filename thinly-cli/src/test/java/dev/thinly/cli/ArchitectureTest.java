@@ -15,8 +15,17 @@ import com.tngtech.archunit.lang.ArchRule;
  * and the pool engine, and the CLI on top; the NBD server beside them, knowing nothing about thin
  * pools. A dependency in the wrong direction fails the build.
  */
-@AnalyzeClasses(packages = "dev.thinly", importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(
+    packages = "dev.thinly",
+    importOptions = {ImportOption.DoNotIncludeTests.class, ArchitectureTest.NoTestJars.class})
 class ArchitectureTest {
+  /** Other modules' test fixtures arrive as {@code *-tests.jar}; only production code is judged. */
+  static final class NoTestJars implements ImportOption {
+    @Override
+    public boolean includes(com.tngtech.archunit.core.importer.Location location) {
+      return !location.contains("-tests.jar") && !location.contains("/test-classes/");
+    }
+  }
 
   @ArchTest
   static final ArchRule layers =
