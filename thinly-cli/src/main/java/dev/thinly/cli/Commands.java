@@ -29,5 +29,8 @@ final class Commands {
     cl.addSubcommand(new dev.thinly.cli.pool.ListCommand());
     cl.addSubcommand(new dev.thinly.cli.pool.ImportCommand());
     cl.addSubcommand(new dev.thinly.cli.pool.ExportCommand());
+
+    // serving
+    cl.addSubcommand(new dev.thinly.cli.serve.ServeCommand());
   }
 }

@@ -11,6 +11,12 @@ public final class PoolOption {
       description = {"The pool directory. Default: $THINLY_POOL, else", "~/.local/share/thinly/default"})
   Path dir;
 
+  /** True if the user named no pool, so the per-user default is meant. */
+  public boolean isDefault() {
+    String env = System.getenv("THINLY_POOL");
+    return dir == null && (env == null || env.isBlank());
+  }
+
   /** The pool directory: {@code --pool}, else {@code $THINLY_POOL}, else the per-user default. */
   public Path dir() {
     if (dir != null) {

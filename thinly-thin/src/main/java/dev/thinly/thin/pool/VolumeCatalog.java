@@ -72,6 +72,10 @@ final class VolumeCatalog {
     }
   }
 
+  List<VolumeInfo> all() {
+    return catalog.volumes();
+  }
+
   int count() {
     return catalog.volumes().size();
   }
