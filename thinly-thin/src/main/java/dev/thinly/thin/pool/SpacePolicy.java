@@ -22,7 +22,9 @@ final class SpacePolicy {
   private enum Outcome {
     OK,
     NO_DATA,
-    LOW_METADATA
+    LOW_METADATA,
+    /** The write needs new blocks and the pool is read-only: refused before anything changed. */
+    READ_ONLY
   }
 
   private final GuardedMetadata md;
@@ -55,6 +57,9 @@ final class SpacePolicy {
       Outcome o = tryPrepare(thinId, first, plans);
       if (o == Outcome.OK) {
         return plans;
+      }
+      if (o == Outcome.READ_ONLY) {
+        throw new ReadOnlyException("pool " + poolName, md.modeReason());
       }
       if (attempt == 0) {
         committer.flush(); // frees what this transaction released, and lets counts settle
@@ -118,7 +123,7 @@ final class SpacePolicy {
       return Outcome.OK;
     }
     if (md.mode() == PoolMode.RO) {
-      throw new ReadOnlyException("pool " + poolName, md.modeReason());
+      return Outcome.READ_ONLY;
     }
     if (pm.nrFreeMetadataBlocks() < metadataReserve(pm.nrMetadataBlocks())) {
       return Outcome.LOW_METADATA;

@@ -44,14 +44,16 @@ final class SpaceWatcher {
     }
     int before = crossed[r.ordinal()];
     crossed[r.ordinal()] = level;
-    if (level > before) {
-      String what = r.name().toLowerCase(Locale.ROOT);
-      events.warning(
-          String.format(
-              Locale.ROOT,
-              "%s space %.1f%% used (%d of %d blocks), above the %d%% threshold",
-              what, percent, used, total, level));
-      runHook(what, level);
+    String what = r.name().toLowerCase(Locale.ROOT);
+    for (int t : thresholds) {
+      if (t > before && t <= level) {
+        events.warning(
+            String.format(
+                Locale.ROOT,
+                "%s space %.1f%% used (%d of %d blocks), above the %d%% threshold",
+                what, percent, used, total, t));
+        runHook(what, t);
+      }
     }
   }
 

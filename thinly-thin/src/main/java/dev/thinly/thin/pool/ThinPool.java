@@ -7,10 +7,15 @@ import dev.thinly.pdata.error.StorageIoException;
 import dev.thinly.pdata.io.BlockDevice;
 import dev.thinly.pdata.io.FileBlockDevice;
 import dev.thinly.thin.metadata.PoolMetadata;
+import dev.thinly.thin.tools.Check;
+import dev.thinly.thin.tools.CheckOptions;
+import dev.thinly.thin.tools.CheckReport;
+import dev.thinly.thin.tools.CheckResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -260,14 +265,14 @@ public final class ThinPool implements AutoCloseable {
       }
       md.lock().writeLock().lock();
       try {
-        if (md.mode() == PoolMode.RO) {
-          md.setMode(PoolMode.RW, "");
-        }
         md.guarded(
             p -> {
               p.resizeMetadata();
               return null;
             });
+        if (md.mode() == PoolMode.RO) {
+          resumeAfterMetadataGrowth();
+        }
       } finally {
         md.lock().writeLock().unlock();
       }
@@ -282,6 +287,31 @@ public final class ThinPool implements AutoCloseable {
   /** The size of the metadata device (what {@code pool grow --metadata-size +N} adds to). */
   public long metadataSizeBytes() {
     return metadataDevice.sizeBytes();
+  }
+
+  /**
+   * A pool that went read-only for lack of metadata space returns to read-write, as dm-thin allows,
+   * once its metadata has grown and passes a full check (write lock held): the growth is committed
+   * first, then the committed metadata is checked as it is on disk.
+   */
+  private void resumeAfterMetadataGrowth() {
+    dataDevice.flush();
+    md.guarded(
+        p -> {
+          p.commit();
+          return null;
+        });
+    List<CheckReport.Problem> problems = new ArrayList<>();
+    CheckResult r = Check.run(metadataDevice, CheckOptions.full(), CheckReport.collecting(problems));
+    if (r.passed()) {
+      md.setMode(PoolMode.RW, "");
+      events.info("metadata grown and checked clean: the pool is read-write again");
+    } else {
+      md.setMode(
+          PoolMode.RO,
+          "metadata grown, but its check failed (" + problems.getFirst().message()
+              + "); run 'thinly check' on the stopped pool");
+    }
   }
 
   public Path directory() {

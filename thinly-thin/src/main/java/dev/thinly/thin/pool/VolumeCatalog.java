@@ -4,6 +4,7 @@ import com.carrotsearch.hppc.LongIntHashMap;
 import dev.thinly.pdata.error.BusyException;
 import dev.thinly.pdata.error.CorruptMetadataException;
 import dev.thinly.pdata.error.InvalidRequestException;
+import dev.thinly.pdata.error.NoSpaceException;
 import dev.thinly.pdata.error.NotFoundException;
 import dev.thinly.pdata.error.ReadOnlyException;
 import dev.thinly.thin.format.BlockTime;
@@ -141,7 +142,7 @@ final class VolumeCatalog {
     try {
       s.deleted = true;
       try {
-        apply(catalog.without(name), p -> p.deleteThin(v.thinId()));
+        apply(catalog.without(name), p -> p.deleteThin(v.thinId()), false);
       } catch (RuntimeException e) {
         s.deleted = false;
         throw e;
@@ -230,6 +231,23 @@ final class VolumeCatalog {
   // ---------------------------------------------------------------- the change protocol
 
   private void apply(Catalog next, Consumer<PoolMetadata> change) {
+    apply(next, change, true);
+  }
+
+  /**
+   * @param needsReserve false for changes that free space (deletion), which may use the metadata
+   *     reserve: it is kept exactly so that space can be given back
+   */
+  private void apply(Catalog next, Consumer<PoolMetadata> change, boolean needsReserve) {
+    if (needsReserve && metadataLow()) {
+      pool.commitNow(); // blocks freed in the current transaction become usable
+      if (metadataLow()) {
+        throw new NoSpaceException(
+            NoSpaceException.Space.METADATA,
+            "out of metadata space: the pool keeps its last metadata blocks in reserve; grow it with"
+                + " 'thinly pool grow --metadata-size' or delete volumes");
+      }
+    }
     store.write(next);
     GuardedMetadata md = pool.metadata();
     md.lock().writeLock().lock();
@@ -250,6 +268,11 @@ final class VolumeCatalog {
     }
     catalog = next;
     pool.commitNow();
+  }
+
+  private boolean metadataLow() {
+    return pool.metadata()
+        .read(p -> p.nrFreeMetadataBlocks() < SpacePolicy.metadataReserve(p.nrMetadataBlocks()));
   }
 
   private void checkFree(String name) {
