@@ -3,6 +3,7 @@ package dev.thinly.thin.pool;
 import dev.thinly.pdata.error.ClosedException;
 import dev.thinly.pdata.error.InvalidRequestException;
 import dev.thinly.pdata.error.ReadOnlyException;
+import dev.thinly.thin.metadata.ThinDeviceException;
 import java.nio.ByteBuffer;
 
 /**
@@ -77,7 +78,22 @@ public final class Volume implements AutoCloseable {
   /** Reads a range, reporting unprovisioned parts as holes. */
   public void read(long offsetBytes, int lengthBytes, ReadSink sink) {
     check(offsetBytes, lengthBytes, false);
-    path.read(state.thinId, offsetBytes, lengthBytes, sink);
+    try {
+      path.read(state.thinId, offsetBytes, lengthBytes, sink);
+    } catch (ThinDeviceException e) {
+      throw deletedMeanwhile(e);
+    }
+  }
+
+  /**
+   * Reads take no volume lock, so a forced delete can remove the thin device between a read's
+   * liveness check and its lookup; the read then fails as "deleted", like any later one.
+   */
+  private RuntimeException deletedMeanwhile(ThinDeviceException e) {
+    if (state.deleted && e.problem() == ThinDeviceException.Problem.UNKNOWN) {
+      return new ClosedException("volume " + state.name + " (deleted)");
+    }
+    return e;
   }
 
   /** Writes {@code src.remaining()} bytes at {@code offsetBytes}; with {@code fua}, durably. */
@@ -191,7 +207,11 @@ public final class Volume implements AutoCloseable {
   public void blockStatus(long offsetBytes, long lengthBytes, ExtentSink sink) {
     check(offsetBytes, lengthBytes, false);
     if (lengthBytes > 0) {
-      path.blockStatus(state.thinId, offsetBytes, lengthBytes, sink);
+      try {
+        path.blockStatus(state.thinId, offsetBytes, lengthBytes, sink);
+      } catch (ThinDeviceException e) {
+        throw deletedMeanwhile(e);
+      }
     }
   }
 
