@@ -25,7 +25,7 @@ final class MappingValues implements ValueType {
 
   @Override
   public void inc(ReadBlock leaf, int offset) {
-    owner.dataSpaceMap().inc(BlockTime.dataBlock(leaf.getLong(offset)));
+    owner.dataSpace().inc(BlockTime.dataBlock(leaf.getLong(offset)));
   }
 
   @Override

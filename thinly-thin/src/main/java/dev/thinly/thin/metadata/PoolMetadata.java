@@ -1,7 +1,6 @@
 package dev.thinly.thin.metadata;
 
 import com.carrotsearch.hppc.LongArrayList;
-import com.carrotsearch.hppc.LongHashSet;
 import dev.thinly.pdata.block.BlockManager;
 import dev.thinly.pdata.block.ReadBlock;
 import dev.thinly.pdata.block.WriteBlock;
@@ -21,7 +20,6 @@ import dev.thinly.thin.format.BlockTime;
 import dev.thinly.thin.format.DeviceDetails;
 import dev.thinly.thin.format.Superblock;
 import dev.thinly.thin.format.SuperblockValidator;
-import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -55,12 +53,9 @@ public final class PoolMetadata implements AutoCloseable {
   private final BTree topTree;
   private final BTree detailsTree;
   private final DeviceTable devices;
-  private final LongHashSet freedDataBlocks = new LongHashSet();
-  /** Data blocks that lost a reference in this transaction and still have some. */
-  private final LongHashSet decreasedDataBlocks = new LongHashSet();
 
   private MetadataSpaceMap metadataSm;
-  private DiskSpaceMap dataSm;
+  private DataSpace data;
   private Superblock committed;
   private long mappingRoot;
   private long detailsRoot;
@@ -103,7 +98,7 @@ public final class PoolMetadata implements AutoCloseable {
     PoolMetadata pm = new PoolMetadata(device, cacheBytes, false);
     long nrMetadataBlocks = Math.min(pm.bm.nrBlocks(), MetadataIndexBlock.MAX_METADATA_BLOCKS);
     pm.metadataSm = MetadataSpaceMap.format(pm.tm, nrMetadataBlocks);
-    pm.dataSm = DiskSpaceMap.create(pm.tm, nrDataBlocks);
+    pm.data = new DataSpace(DiskSpaceMap.create(pm.tm, nrDataBlocks));
     pm.mappingRoot = pm.topTree.createEmpty();
     pm.detailsRoot = pm.detailsTree.createEmpty();
     pm.committed =
@@ -140,7 +135,7 @@ public final class PoolMetadata implements AutoCloseable {
     ReadBlock b0 = bm.read(0, SuperblockValidator.INSTANCE);
     committed = Superblock.decode(b0);
     metadataSm = MetadataSpaceMap.open(tm, committed.metadataSpaceMap());
-    dataSm = DiskSpaceMap.open(tm, committed.dataSpaceMap());
+    data = new DataSpace(DiskSpaceMap.open(tm, committed.dataSpaceMap()));
     mappingRoot = committed.dataMappingRoot();
     detailsRoot = committed.deviceDetailsRoot();
     time = committed.time();
@@ -148,8 +143,6 @@ public final class PoolMetadata implements AutoCloseable {
     heldRoot = committed.heldRoot();
     flags = committed.flags();
     devices.clear();
-    freedDataBlocks.clear();
-    decreasedDataBlocks.clear();
     changed = false;
   }
 
@@ -166,7 +159,7 @@ public final class PoolMetadata implements AutoCloseable {
     checkWritable();
     devices.flushChanged(
         (id, d) -> detailsRoot = detailsTree.insert(detailsRoot, id, d.encode()).root());
-    SpaceMapRoot dataRoot = dataSm.commit();
+    SpaceMapRoot dataRoot = data.map().commit();
     SpaceMapRoot metadataRoot = metadataSm.commit();
     Superblock sb =
         new Superblock(
@@ -174,10 +167,10 @@ public final class PoolMetadata implements AutoCloseable {
             metadataRoot, mappingRoot, detailsRoot, committed.dataBlockSizeSectors(),
             Superblock.METADATA_BLOCK_SIZE_SECTORS, committed.metadataNrBlocks(), 0, 0, 0);
     tm.commit(SuperblockValidator.INSTANCE, sb::encode);
-    dataSm.endTransaction();
+    data.map().endTransaction();
     metadataSm.endTransaction();
     committed = sb;
-    decreasedDataBlocks.clear();
+    data.committed();
     devices.markClean();
     changed = false;
   }
@@ -293,67 +286,12 @@ public final class PoolMetadata implements AutoCloseable {
   }
 
   /**
-   * Looks a block up for writing: the mapping, and whether its data block may be written in place,
-   * decided exactly from the reference counts:
-   *
-   * <ul>
-   *   <li>every node on the path from the device's subtree root to the leaf, and the data block,
-   *       has one reference now (a node shared with a snapshot, or with the held metadata snapshot,
-   *       makes everything below it shared; a leaf copied when sharing broke holds its own
-   *       reference on each data block, so the data count tells whether another leaf maps it);
-   *   <li>and none of them lost a reference in this transaction: such a block may still be
-   *       reachable from another device in the last committed state (say the other device broke
-   *       sharing a moment ago), and after a crash that state is what the pool returns to, so the
-   *       block must stay as it was until the next commit.
-   * </ul>
+   * Looks a block up for writing: its mapping, and whether it may be written in place (see {@link
+   * WriteTargets} for how that is decided exactly).
    */
   public WriteTarget lookupForWrite(long thinId, long thinBlock) {
-    long block = subtreeRoot(thinId);
-    boolean exclusive = topLevelPathUnshared(thinId);
-    for (int depth = 0; ; depth++) {
-      exclusive &= metadataSm.count(block) == 1 && !metadataSm.decreasedThisTransaction(block);
-      ReadBlock n = tm.read(block, NodeValidator.INSTANCE);
-      int i = Node.lowerBound(n, thinBlock);
-      if (i < 0) {
-        return WriteTarget.UNMAPPED;
-      }
-      if (Node.isLeaf(n)) {
-        if (Node.key(n, i) != thinBlock) {
-          return WriteTarget.UNMAPPED;
-        }
-        long blockTime = n.getLong(Node.valueOffset(n, i));
-        long dataBlock = BlockTime.dataBlock(blockTime);
-        exclusive &= dataSm.count(dataBlock) == 1 && !decreasedDataBlocks.contains(dataBlock);
-        return new WriteTarget(blockTime, exclusive);
-      }
-      if (depth > 64) {
-        throw new dev.thinly.pdata.error.CorruptMetadataException(
-            block, "btree node", "mapping tree deeper than 64 levels");
-      }
-      block = Node.child(n, i);
-    }
-  }
-
-  /**
-   * True if every top-level tree node on the way to the device's entry has one reference. A held
-   * metadata snapshot shares the top-level tree, not the subtrees below it, until a change copies
-   * the path (which then gives each subtree root a second reference): until then a subtree root
-   * with one reference is still seen by the snapshot.
-   */
-  private boolean topLevelPathUnshared(long thinId) {
-    long block = mappingRoot;
-    for (int depth = 0; depth <= 64; depth++) {
-      if (metadataSm.count(block) != 1) {
-        return false;
-      }
-      ReadBlock n = tm.read(block, NodeValidator.INSTANCE);
-      if (Node.isLeaf(n)) {
-        return true;
-      }
-      block = Node.child(n, Math.max(0, Node.lowerBound(n, thinId)));
-    }
-    throw new dev.thinly.pdata.error.CorruptMetadataException(
-        mappingRoot, "btree node", "top-level mapping tree deeper than 64 levels");
+    return new WriteTargets(tm, metadataSm, data)
+        .lookup(mappingRoot, thinId, subtreeRoot(thinId), thinBlock);
   }
 
   /**
@@ -363,7 +301,7 @@ public final class PoolMetadata implements AutoCloseable {
    */
   public boolean insert(long thinId, long thinBlock, long dataBlock) {
     checkWritable();
-    checkDataBlock(dataBlock);
+    data.checkBlock(dataBlock);
     subtreeRoot(thinId);
     long value = BlockTime.pack(dataBlock, time);
     boolean[] added = new boolean[1];
@@ -454,7 +392,7 @@ public final class PoolMetadata implements AutoCloseable {
    */
   public OptionalLong allocateDataBlock() {
     checkWritable();
-    OptionalLong b = dataSm.allocate();
+    OptionalLong b = data.allocate();
     if (b.isPresent()) {
       changed = true;
       boundDirtyBlocks();
@@ -464,18 +402,13 @@ public final class PoolMetadata implements AutoCloseable {
 
   /** Drops one reference on a data block (e.g. an allocation that was not used). */
   public void releaseDataBlock(long dataBlock) {
-    dataSm.dec(dataBlock);
-    if (dataSm.count(dataBlock) == 0) {
-      freedDataBlocks.add(dataBlock);
-    } else {
-      decreasedDataBlocks.add(dataBlock);
-    }
+    data.release(dataBlock);
     changed = true;
   }
 
   /** The reference count of a data block. */
   public long dataBlockCount(long dataBlock) {
-    return dataSm.count(dataBlock);
+    return data.count(dataBlock);
   }
 
   /**
@@ -487,33 +420,17 @@ public final class PoolMetadata implements AutoCloseable {
     if (changed) {
       throw new IllegalStateException("freed data blocks are only final after a commit");
     }
-    long[] out = freedDataBlocks.toArray();
-    freedDataBlocks.clear();
-    java.util.Arrays.sort(out);
-    return out;
+    return data.takeFreed();
   }
 
-  DiskSpaceMap dataSpaceMap() {
-    return dataSm;
-  }
-
-  private void checkDataBlock(long dataBlock) {
-    if (dataBlock < 0 || dataBlock >= dataSm.nrBlocks()) {
-      throw new InvalidRequestException(
-          "data block " + dataBlock + " is beyond the " + dataSm.nrBlocks() + " blocks of the pool");
-    }
+  DataSpace dataSpace() {
+    return data;
   }
 
   /** Grows the data space map to {@code nrBlocks} (the data device must already be that big). */
   public void resizeData(long nrBlocks) {
     checkWritable();
-    if (nrBlocks < dataSm.nrBlocks()) {
-      throw new MetadataStateException(
-          MetadataStateException.Kind.SHRINK,
-          "the data device cannot shrink (" + dataSm.nrBlocks() + " blocks are in the pool)");
-    }
-    if (nrBlocks > dataSm.nrBlocks()) {
-      dataSm.extend(nrBlocks);
+    if (data.grow(nrBlocks)) {
       changed = true;
     }
   }
@@ -628,11 +545,11 @@ public final class PoolMetadata implements AutoCloseable {
   }
 
   public long nrDataBlocks() {
-    return dataSm.nrBlocks();
+    return data.map().nrBlocks();
   }
 
   public long nrFreeDataBlocks() {
-    return dataSm.nrFree();
+    return data.map().nrFree();
   }
 
   public long nrMetadataBlocks() {
@@ -670,19 +587,6 @@ public final class PoolMetadata implements AutoCloseable {
     if (readOnly) {
       throw new MetadataStateException(
           MetadataStateException.Kind.READ_ONLY, "metadata is open read-only");
-    }
-  }
-
-  /** Where a write lands: the current mapping (or none) and whether it may be written in place. */
-  public record WriteTarget(long blockTime, boolean exclusive) {
-    public static final WriteTarget UNMAPPED = new WriteTarget(NO_MAPPING, false);
-
-    public boolean mapped() {
-      return blockTime != NO_MAPPING;
-    }
-
-    public long dataBlock() {
-      return BlockTime.dataBlock(blockTime);
     }
   }
 }

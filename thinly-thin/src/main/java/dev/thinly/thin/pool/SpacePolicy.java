@@ -3,6 +3,7 @@ package dev.thinly.thin.pool;
 import dev.thinly.pdata.error.NoSpaceException;
 import dev.thinly.pdata.error.ReadOnlyException;
 import dev.thinly.thin.metadata.PoolMetadata;
+import dev.thinly.thin.metadata.WriteTarget;
 import java.util.OptionalLong;
 
 /**
@@ -108,7 +109,7 @@ final class SpacePolicy {
   private Outcome plan(PoolMetadata pm, long thinId, long first, WritePlan[] plans) {
     int needed = 0;
     for (int i = 0; i < plans.length; i++) {
-      PoolMetadata.WriteTarget t = pm.lookupForWrite(thinId, first + i);
+      WriteTarget t = pm.lookupForWrite(thinId, first + i);
       if (t.exclusive()) {
         plans[i] = new WritePlan(WritePlan.Kind.IN_PLACE, first + i, t.dataBlock(), -1);
       } else {

@@ -98,7 +98,7 @@ final class PoolUnderTest implements AutoCloseable {
           });
       assertThat(found).as("mappings of thin device %d", id).isEqualTo(dev.getValue());
       for (Map.Entry<Long, Long> m : dev.getValue().entrySet()) {
-        PoolMetadata.WriteTarget t = pm.lookupForWrite(id, m.getKey());
+        WriteTarget t = pm.lookupForWrite(id, m.getKey());
         assertThat(t.blockTime()).isEqualTo(m.getValue());
         assertThat(t.exclusive())
             .as(
