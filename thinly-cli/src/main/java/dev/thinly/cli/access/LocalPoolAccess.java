@@ -6,7 +6,6 @@ import dev.thinly.thin.pool.PoolCreateOptions;
 import dev.thinly.thin.pool.PoolEvents;
 import dev.thinly.thin.pool.PoolOptions;
 import dev.thinly.thin.pool.PoolStatus;
-import dev.thinly.thin.pool.ReadSink;
 import dev.thinly.thin.pool.ThinPool;
 import dev.thinly.thin.pool.Volume;
 import dev.thinly.thin.pool.VolumeInfo;
@@ -125,7 +124,6 @@ public final class LocalPoolAccess implements PoolAccess {
 
   /** A {@link Volume} as {@link VolumeIo}. */
   private record LocalVolumeIo(Volume volume) implements VolumeIo {
-    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 20).asReadOnlyBuffer();
 
     @Override
     public String name() {
@@ -144,31 +142,7 @@ public final class LocalPoolAccess implements PoolAccess {
 
     @Override
     public void read(long offsetBytes, ByteBuffer dst) {
-      int len = dst.remaining();
-      ByteBuffer target = dst.slice();
-      volume.read(
-          offsetBytes,
-          len,
-          new ReadSink() {
-            @Override
-            public ByteBuffer dataBuffer(long offset, int lengthBytes) {
-              return target.slice((int) (offset - offsetBytes), lengthBytes);
-            }
-
-            @Override
-            public void dataDone(long offset, int lengthBytes) {}
-
-            @Override
-            public void hole(long offset, long lengthBytes) {
-              // bulk copies from a zero buffer: holes are common in export reads
-              for (long done = 0; done < lengthBytes; ) {
-                int n = (int) Math.min(ZEROS.capacity(), lengthBytes - done);
-                target.put((int) (offset - offsetBytes + done), ZEROS, 0, n);
-                done += n;
-              }
-            }
-          });
-      dst.position(dst.position() + len);
+      volume.read(offsetBytes, dst);
     }
 
     @Override

@@ -1,15 +1,10 @@
 package dev.thinly.pdata.block;
 
-import dev.thinly.pdata.codec.LittleEndian;
-import java.util.Arrays;
-
 /**
  * A block in the cache. Its bytes are the current content; the checksum and self-location fields
  * are only made valid when the block is written back.
  */
-final class CachedBlock implements WriteBlock {
-  final long blocknr;
-  final byte[] data;
+final class CachedBlock extends ArrayBlock {
   BlockValidator validator;
   /** Modified since it was last written; owned by the writer (see {@link BlockManager}). */
   boolean dirty;
@@ -17,79 +12,8 @@ final class CachedBlock implements WriteBlock {
   volatile boolean referenced;
 
   CachedBlock(long blocknr, byte[] data, BlockValidator validator) {
-    this.blocknr = blocknr;
-    this.data = data;
+    super(blocknr, data);
     this.validator = validator;
-  }
-
-  @Override
-  public long blocknr() {
-    return blocknr;
-  }
-
-  @Override
-  public long getLong(int offset) {
-    return LittleEndian.getLong(data, offset);
-  }
-
-  @Override
-  public int getInt(int offset) {
-    return LittleEndian.getInt(data, offset);
-  }
-
-  @Override
-  public long getU32(int offset) {
-    return LittleEndian.getU32(data, offset);
-  }
-
-  @Override
-  public byte getByte(int offset) {
-    return data[offset];
-  }
-
-  @Override
-  public void copyTo(int offset, byte[] dst, int dstOffset, int lengthBytes) {
-    System.arraycopy(data, offset, dst, dstOffset, lengthBytes);
-  }
-
-  @Override
-  public byte[] toByteArray() {
-    return data.clone();
-  }
-
-  @Override
-  public void putLong(int offset, long value) {
-    LittleEndian.putLong(data, offset, value);
-  }
-
-  @Override
-  public void putInt(int offset, int value) {
-    LittleEndian.putInt(data, offset, value);
-  }
-
-  @Override
-  public void putByte(int offset, byte value) {
-    data[offset] = value;
-  }
-
-  @Override
-  public void copyFrom(int offset, ReadBlock src, int srcOffset, int lengthBytes) {
-    src.copyTo(srcOffset, data, offset, lengthBytes);
-  }
-
-  @Override
-  public void copyFrom(int offset, byte[] src, int srcOffset, int lengthBytes) {
-    System.arraycopy(src, srcOffset, data, offset, lengthBytes);
-  }
-
-  @Override
-  public void move(int fromOffset, int toOffset, int lengthBytes) {
-    System.arraycopy(data, fromOffset, data, toOffset, lengthBytes);
-  }
-
-  @Override
-  public void zero(int offset, int lengthBytes) {
-    Arrays.fill(data, offset, offset + lengthBytes, (byte) 0);
   }
 
   @Override

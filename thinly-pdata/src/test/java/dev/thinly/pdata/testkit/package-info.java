@@ -11,7 +11,7 @@
  *       dev.thinly.pdata.testkit.CommitGuardDevice}: fails on writes to committed blocks and on a
  *       wrong commit order;
  *   <li>{@link dev.thinly.pdata.testkit.DataBlockValues}: btree values that hold data-block
- *       references; {@link dev.thinly.pdata.testkit.ArrayBlock}: a block over an array;
+ *       references; {@link dev.thinly.pdata.block.ArrayBlock}: a block over an array;
  *       {@link dev.thinly.pdata.testkit.DmThinFixtures}: the dm-thin images in the test resources.
  * </ul>
  *

@@ -16,6 +16,8 @@ import java.nio.ByteBuffer;
  * fua}) returns.
  */
 public final class Volume implements AutoCloseable {
+  private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 20).asReadOnlyBuffer();
+
   private final ThinPool pool;
   private final VolumeState state;
   private final DataPath path;
@@ -66,9 +68,11 @@ public final class Volume implements AutoCloseable {
 
           @Override
           public void hole(long offset, long lengthBytes) {
-            int from = (int) (offset - offsetBytes);
-            for (int i = 0; i < lengthBytes; i++) {
-              target.put(from + i, (byte) 0);
+            // bulk copies from a zero buffer: holes are common in whole-volume reads
+            for (long done = 0; done < lengthBytes; ) {
+              int n = (int) Math.min(ZEROS.capacity(), lengthBytes - done);
+              target.put((int) (offset - offsetBytes + done), ZEROS, 0, n);
+              done += n;
             }
           }
         });

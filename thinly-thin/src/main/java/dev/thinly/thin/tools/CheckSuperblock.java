@@ -1,5 +1,6 @@
 package dev.thinly.thin.tools;
 
+import dev.thinly.pdata.block.ArrayBlock;
 import dev.thinly.pdata.block.ReadBlock;
 import dev.thinly.pdata.codec.BlockChecksum;
 import dev.thinly.pdata.codec.LittleEndian;
@@ -45,7 +46,7 @@ final class CheckSuperblock {
               + Integer.toUnsignedString(wanted));
       return null;
     }
-    Superblock sb = Superblock.decode(new Bytes(b, block));
+    Superblock sb = Superblock.decode(new ArrayBlock(block, b));
     long magic = LittleEndian.getLong(b, 32);
     if (magic != Superblock.MAGIC) {
       p.problem(
@@ -163,39 +164,6 @@ final class CheckSuperblock {
           "the data space map has "
               + Long.toUnsignedString(sb.dataSpaceMap().nrBlocks())
               + " blocks, more than 2^40");
-    }
-  }
-
-  /** A superblock's bytes seen as a {@link ReadBlock}, so that the format's decoder applies. */
-  private record Bytes(byte[] data, long blocknr) implements ReadBlock {
-    @Override
-    public long getLong(int offset) {
-      return LittleEndian.getLong(data, offset);
-    }
-
-    @Override
-    public int getInt(int offset) {
-      return LittleEndian.getInt(data, offset);
-    }
-
-    @Override
-    public long getU32(int offset) {
-      return LittleEndian.getU32(data, offset);
-    }
-
-    @Override
-    public byte getByte(int offset) {
-      return data[offset];
-    }
-
-    @Override
-    public void copyTo(int offset, byte[] dst, int dstOffset, int lengthBytes) {
-      System.arraycopy(data, offset, dst, dstOffset, lengthBytes);
-    }
-
-    @Override
-    public byte[] toByteArray() {
-      return data.clone();
     }
   }
 }

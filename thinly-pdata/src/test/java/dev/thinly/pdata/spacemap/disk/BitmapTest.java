@@ -3,7 +3,7 @@ package dev.thinly.pdata.spacemap.disk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.thinly.pdata.codec.BlockChecksum;
-import dev.thinly.pdata.testkit.ArrayBlock;
+import dev.thinly.pdata.block.ArrayBlock;
 import dev.thinly.pdata.testkit.DmThinFixtures;
 import java.util.Arrays;
 import java.util.Random;

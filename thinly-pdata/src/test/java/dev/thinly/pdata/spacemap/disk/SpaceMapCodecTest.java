@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.thinly.pdata.codec.BlockChecksum;
 import dev.thinly.pdata.codec.LittleEndian;
-import dev.thinly.pdata.testkit.ArrayBlock;
+import dev.thinly.pdata.block.ArrayBlock;
 import dev.thinly.pdata.testkit.DmThinFixtures;
 import java.util.Arrays;
 import net.jqwik.api.ForAll;

@@ -1,15 +1,16 @@
-package dev.thinly.pdata.testkit;
+package dev.thinly.pdata.block;
 
-import dev.thinly.pdata.block.BlockManager;
-import dev.thinly.pdata.block.ReadBlock;
-import dev.thinly.pdata.block.WriteBlock;
 import dev.thinly.pdata.codec.LittleEndian;
 import java.util.Arrays;
 
-/** A {@link WriteBlock} over a plain array, for codec tests that need no block manager. */
-public final class ArrayBlock implements WriteBlock {
-  private final long blocknr;
-  private final byte[] data;
+/**
+ * A metadata block over a plain byte array: the field accessors every block shares. The block
+ * manager's cached blocks are array blocks; tools and tests use bare ones to decode and build
+ * blocks without a block manager (which is still the only way to a block on a device).
+ */
+public class ArrayBlock implements WriteBlock {
+  final long blocknr;
+  final byte[] data;
 
   public ArrayBlock(long blocknr, byte[] data) {
     this.blocknr = blocknr;
