@@ -45,6 +45,15 @@ public interface BlockDevice extends AutoCloseable {
   void discard(long offsetBytes, long lengthBytes);
 
   /**
+   * Gives the storage behind a range back to the file system or the device (a hole, BLKDISCARD);
+   * unlike {@link #discard}, what the range reads afterwards is undefined, which spares a block
+   * device from writing zeros. For space whose content no longer matters. The default discards.
+   */
+  default void release(long offsetBytes, long lengthBytes) {
+    discard(offsetBytes, lengthBytes);
+  }
+
+  /**
    * Grows the device to {@code newSizeBytes}. Regular files are extended sparsely; block devices
    * and fixed-size devices throw {@link IllegalStateException} unless they are already big
    * enough.

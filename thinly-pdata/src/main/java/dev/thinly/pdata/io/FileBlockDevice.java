@@ -29,6 +29,7 @@ public final class FileBlockDevice implements BlockDevice {
   private final int fd;
   private volatile long sizeBytes;
   private volatile boolean punchWorks = true;
+  private volatile boolean releaseWorks = true;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private FileBlockDevice(Path path, FileChannel channel, boolean blockDevice, boolean readOnly) {
@@ -176,6 +177,11 @@ public final class FileBlockDevice implements BlockDevice {
     }
   }
 
+  /**
+   * Makes the range read as zeros, releasing its storage where possible: a hole in a file
+   * (fallocate PUNCH_HOLE), BLKZEROOUT on a block device (which the device may offload), zeros
+   * written where neither works.
+   */
   @Override
   public void discard(long offsetBytes, long lengthBytes) {
     Ranges.checkRange(name(), offsetBytes, lengthBytes, sizeBytes);
@@ -185,21 +191,38 @@ public final class FileBlockDevice implements BlockDevice {
     if (punchWorks) {
       int r =
           blockDevice
-              ? NativeIo.blkDiscard(fd, offsetBytes, lengthBytes)
+              ? NativeIo.blkZeroOut(fd, offsetBytes, lengthBytes)
               : NativeIo.punchHole(fd, offsetBytes, lengthBytes);
       if (r == 0) {
-        // BLKDISCARD does not promise zeros on every device; a file hole always reads as zeros.
-        if (!blockDevice) {
-          return;
-        }
-      } else if (r != -NativeIo.EOPNOTSUPP) {
-        throw new StorageIoException(
-            name(), offsetBytes, "discard", new IOException("errno " + -r));
-      } else {
-        punchWorks = false;
+        return;
       }
+      if (r != -NativeIo.EOPNOTSUPP && r != -NativeIo.EINVAL) {
+        throw new StorageIoException(name(), offsetBytes, "discard", new IOException("errno " + -r));
+      }
+      punchWorks = false;
     }
     writeZeros(offsetBytes, lengthBytes);
+  }
+
+  /**
+   * Gives the storage of the range back (a hole in a file, BLKDISCARD on a block device); what it
+   * reads afterwards is undefined. Does nothing where the storage cannot be released.
+   */
+  @Override
+  public void release(long offsetBytes, long lengthBytes) {
+    Ranges.checkRange(name(), offsetBytes, lengthBytes, sizeBytes);
+    if (lengthBytes == 0 || !releaseWorks) {
+      return;
+    }
+    int r =
+        blockDevice
+            ? NativeIo.blkDiscard(fd, offsetBytes, lengthBytes)
+            : NativeIo.punchHole(fd, offsetBytes, lengthBytes);
+    if (r == -NativeIo.EOPNOTSUPP || r == -NativeIo.EINVAL) {
+      releaseWorks = false;
+    } else if (r != 0) {
+      throw new StorageIoException(name(), offsetBytes, "release", new IOException("errno " + -r));
+    }
   }
 
   private void writeZeros(long offsetBytes, long lengthBytes) {

@@ -13,7 +13,7 @@ import java.nio.file.Path;
 
 /**
  * The few Linux system calls the JDK does not offer, through the FFM API: {@code fallocate} (hole
- * punching), {@code ioctl} (BLKDISCARD, BLKGETSIZE64) and {@code lseek}. Each call returns -errno on
+ * punching), {@code ioctl} (BLKDISCARD, BLKZEROOUT, BLKGETSIZE64) and {@code lseek}. Each call returns -errno on
  * failure instead of throwing, so callers decide what a failure means (e.g. a file system without
  * hole punching falls back to writing zeros).
  */
@@ -24,11 +24,13 @@ final class NativeIo {
   static final int FALLOC_FL_KEEP_SIZE = 1;
   static final int FALLOC_FL_PUNCH_HOLE = 2;
   static final long BLKDISCARD = 0x1277L;
+  static final long BLKZEROOUT = 0x127FL;
   static final long BLKGETSIZE64 = 0x80081272L;
   static final int SEEK_END = 2;
   static final int SEEK_DATA = 3;
   static final int SEEK_HOLE = 4;
   static final int EOPNOTSUPP = 95;
+  static final int EINVAL = 22;
   static final int ENXIO = 6;
 
   private static final Linker LINKER = Linker.nativeLinker();
@@ -111,12 +113,21 @@ final class NativeIo {
 
   /** BLKDISCARD on a block device; returns 0 or -errno. */
   static int blkDiscard(int fd, long offsetBytes, long lengthBytes) {
+    return rangeIoctl(fd, BLKDISCARD, offsetBytes, lengthBytes);
+  }
+
+  /** BLKZEROOUT on a block device (zeros guaranteed, offloaded where it can be); 0 or -errno. */
+  static int blkZeroOut(int fd, long offsetBytes, long lengthBytes) {
+    return rangeIoctl(fd, BLKZEROOUT, offsetBytes, lengthBytes);
+  }
+
+  private static int rangeIoctl(int fd, long request, long offsetBytes, long lengthBytes) {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = arena.allocate(CALL_STATE);
       MemorySegment range = arena.allocate(ValueLayout.JAVA_LONG, 2);
       range.setAtIndex(ValueLayout.JAVA_LONG, 0, offsetBytes);
       range.setAtIndex(ValueLayout.JAVA_LONG, 1, lengthBytes);
-      int r = (int) IOCTL.invokeExact(state, fd, BLKDISCARD, range);
+      int r = (int) IOCTL.invokeExact(state, fd, request, range);
       return r == 0 ? 0 : -errno(state);
     } catch (Throwable t) {
       throw new IllegalStateException("ioctl(2) failed to run", t);

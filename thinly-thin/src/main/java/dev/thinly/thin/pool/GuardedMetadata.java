@@ -161,7 +161,8 @@ final class GuardedMetadata {
         j++;
       }
       try {
-        dataDevice.discard(freed[i] * blockBytes, (long) (j - i) * blockBytes);
+        // new blocks are always written whole or zeroed before use: the content may be undefined
+        dataDevice.release(freed[i] * blockBytes, (long) (j - i) * blockBytes);
       } catch (ThinlyException e) {
         // the blocks are free either way; a failed punch only costs space (and new blocks are
         // always written whole or zeroed before use)
