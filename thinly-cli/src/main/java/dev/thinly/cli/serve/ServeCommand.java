@@ -84,6 +84,10 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Allow a non-loopback TCP address without --tls=require (NBD has no authentication).")
   boolean insecure;
 
+  @Option(names = "--metadata-cache", paramLabel = "SIZE", converter = SizeConverter.class, defaultValue = "64M",
+      description = "Metadata block cache; metadata beyond it stays on disk. Default: ${DEFAULT-VALUE}.")
+  long metadataCacheBytes;
+
   @Option(names = "--default-pool-size", paramLabel = "SIZE", converter = SizeConverter.class,
       description = "Data size of the default pool when serve creates it (sparse). Default: 100G, or half the free space.")
   Long defaultPoolSize;
@@ -145,7 +149,8 @@ public final class ServeCommand implements Callable<Integer> {
   }
 
   private ThinPool openOrCreate(Path dir, ServeLog log) {
-    PoolOptions options = PoolOptions.defaults("thinly serve").withEvents(events(log));
+    PoolOptions options =
+        PoolOptions.defaults("thinly serve").withEvents(events(log)).withCacheBytes(metadataCacheBytes);
     if (!Files.exists(dir.resolve("pool.json")) && pool.isDefault()) {
       long size = defaultPoolSize != null ? defaultPoolSize : defaultDataSize(dir);
       ThinPool created = ThinPool.create(dir, PoolCreateOptions.ofSize(size), options);
