@@ -47,7 +47,8 @@ import picocli.CommandLine.Option;
       "Examples:",
       "  thinly serve",
       "  thinly serve --pool /srv/pool --socket /run/thinly.sock",
-      "  thinly serve --listen 0.0.0.0:10809 --tls=require --tls-cert cert.pem --tls-key key.pem",
+      "  thinly serve --listen 192.0.2.10:10809 --tls=require \\",
+      "      --tls-cert cert.pem --tls-key key.pem",
       "  qemu-img convert -n -O raw disk.raw nbd://127.0.0.1:10809/vm1",
       "  nbdinfo --list nbd://127.0.0.1:10809"
     })
