@@ -37,6 +37,13 @@ class NbdEventsTest {
       assertThat(c.readStructuredReply().getLast().header().done()).isTrue();
       c.send(RequestHeader.of(Command.DISC, 0, 2, 0, 0));
       assertThat(c.serverClosed()).isTrue();
+      // the client sees the socket close before the server has logged why; shutting the server
+      // down before then would change the reason
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (seen.stream().noneMatch(e -> e instanceof NbdEvent.ConnectionClosed)
+          && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
     } finally {
       server.close();
     }
