@@ -20,6 +20,9 @@ import java.util.Arrays;
  * data lock-free; the epoch keeps the blocks it found from being released under it.
  */
 final class DataPath {
+  /** Longer writes are done in pieces of this many blocks. */
+  private static final long MAX_BLOCKS_PER_WRITE = 512;
+
   /** Blocks up to this size are built whole in memory when zeroed or copied. */
   private static final int WHOLE_BLOCK_LIMIT = 1 << 20;
 
@@ -149,6 +152,17 @@ final class DataPath {
    */
   void write(long thinId, long offsetBytes, ByteBuffer src, long lengthBytes) {
     if (lengthBytes == 0) {
+      return;
+    }
+    long chunkBytes = MAX_BLOCKS_PER_WRITE * blockBytes;
+    if (lengthBytes > chunkBytes) {
+      // bounds the plans in memory and the time the metadata lock is held for one request
+      for (long done = 0; done < lengthBytes; ) {
+        long end = Math.min(lengthBytes, (offsetBytes + done) / blockBytes * blockBytes + chunkBytes - offsetBytes);
+        ByteBuffer part = src == null ? null : src.slice((int) done, (int) (end - done));
+        write(thinId, offsetBytes + done, part, end - done);
+        done = end;
+      }
       return;
     }
     long first = offsetBytes / blockBytes;

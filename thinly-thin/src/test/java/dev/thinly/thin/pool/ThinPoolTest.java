@@ -92,6 +92,24 @@ class ThinPoolTest {
   }
 
   @Test
+  void writesLongerThanOneBatchGoInPieces() {
+    int len = 40 << 20; // more than 512 blocks of 64 KiB
+    byte[] data = random(len, 9);
+    try (ThinPool pool = create(128L << 20)) {
+      pool.create("big", 48L << 20, Map.of());
+      try (Volume v = pool.open("big")) {
+        v.write(4096 + 7, ByteBuffer.wrap(data), false);
+        assertThat(read(v, 4096 + 7, len)).isEqualTo(data);
+        v.writeZeroes(100, len, true, false);
+        assertThat(read(v, 100, len)).containsOnly(0);
+        long[] allocated = {0};
+        v.blockStatus(0, 48L << 20, (off, l, alloc) -> allocated[0] += alloc ? l : 0);
+        assertThat(allocated[0]).isGreaterThanOrEqualTo(len);
+      }
+    }
+  }
+
+  @Test
   void errorsAreClear() {
     try (ThinPool pool = create(256 * 1024)) {
       assertThatThrownBy(() -> pool.create("bad name", 4096, Map.of())).isInstanceOf(InvalidRequestException.class);
