@@ -107,9 +107,10 @@ public final class BTreeBuilder {
         long firstKey = l.firstKeyOfLastWrite;
         long second = l.writeNode(0, l.size);
         long secondKey = l.firstKeyOfLastWrite;
-        Level p = parentOf(level);
-        p.addLong(firstKey, first);
-        p.addLong(secondKey, second);
+        // drain between the two: a parent holding two nodes' worth has room for one more only
+        parentOf(level).addLong(firstKey, first);
+        drain(level + 1);
+        parentOf(level).addLong(secondKey, second);
       }
       drain(level + 1);
     }

@@ -82,6 +82,33 @@ class BTreeBuilderTest {
     assertThat(Node.maxEntries(n)).isEqualTo(126);
   }
 
+  /**
+   * The entry counts at which the parent level holds two nodes' worth when the leaf level still
+   * has more than one node to write: build() must drain the parent between its two additions (a
+   * CI run found the overflow with a random size; these pin it).
+   */
+  @Test
+  void aParentHoldingTwoNodesWorthTakesTheLastTwoLeaves() {
+    for (int valueSize : new int[] {8, 16, 24}) {
+      int leafMax = Node.maxEntries(valueSize);
+      int leavesBeforeBuild = 2 * Node.INTERNAL_MAX_ENTRIES;
+      for (int extra : new int[] {leafMax + 1, 2 * leafMax}) {
+        int n = leavesBeforeBuild * leafMax + extra;
+        PdataFixture f = PdataFixture.create(4096, CACHE);
+        BTreeBuilder b = new BTreeBuilder(f.tm(), valueSize);
+        for (long k = 0; k < n; k++) {
+          b.add(k, value(k, valueSize));
+        }
+        long root = b.build();
+        assertThat(TreeShape.problems(f.tm(), root)).as("n=%d, %d-byte values", n, valueSize).isEmpty();
+        f.commit(root);
+        assertThat(RefCounts.check(f, root)).isEmpty();
+        BTree t = new BTree(f.tm(), ValueType.plain(valueSize));
+        assertThat(t.lookup(root, n - 1)).hasValueSatisfying(v -> assertThat(v).isEqualTo(value(n - 1, valueSize)));
+      }
+    }
+  }
+
   @Test
   void aBuiltTreeCanBeModifiedLikeAnyOther() {
     PdataFixture f = PdataFixture.create(1024, CACHE);
