@@ -92,6 +92,8 @@ public final class ServeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     ServeLog log = new ServeLog(System.err);
     NbdServerOptions nbdOptions = nbdOptions(log);
+    // refuse an unsafe address before the pool is opened (or, the first time, created)
+    NbdServer.refuseInsecureListeners(nbdOptions);
     Path dir = pool.dir();
     ThinPool thinPool = openOrCreate(dir, log);
     NbdServer server;
