@@ -68,16 +68,17 @@ final class OutputLines {
    * @throws AssertionError if the output ends or the time runs out first
    */
   synchronized String await(Predicate<String> test, Duration timeout) {
-    return await(test, 0, timeout);
+    return awaitNth(test, 1, timeout);
   }
 
-  /** Like {@link #await(Predicate, Duration)}, looking only at lines from index {@code from} on. */
-  synchronized String await(Predicate<String> test, int from, Duration timeout) {
+  /** The {@code n}-th line (counting from 1) that satisfies {@code test}, waiting for it. */
+  synchronized String awaitNth(Predicate<String> test, int n, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    int next = from;
+    int next = 0;
+    int seen = 0;
     while (true) {
       for (; next < lines.size(); next++) {
-        if (test.test(lines.get(next))) {
+        if (test.test(lines.get(next)) && ++seen == n) {
           return lines.get(next);
         }
       }

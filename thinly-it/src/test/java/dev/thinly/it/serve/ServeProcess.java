@@ -140,7 +140,8 @@ final class ServeProcess implements AutoCloseable {
    * log line has the timestamp format.
    */
   int stop() {
-    process.destroy();
+    // not Process.destroy(): it closes the pipes too, and the shutdown log would be lost
+    process.toHandle().destroy();
     try {
       if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
         ProcessRunner.kill(process);
