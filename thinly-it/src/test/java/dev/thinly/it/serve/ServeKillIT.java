@@ -88,6 +88,39 @@ class ServeKillIT {
     assertThat(check.exitCode()).as(check.describe()).isZero();
   }
 
+  /**
+   * The export advertises multi-conn, so a flush on one connection must make the writes
+   * acknowledged on the others durable; and a FUA write is durable by itself.
+   */
+  @Test
+  void aFlushOnOneConnectionCoversTheOthersAndFuaWritesAreDurable() {
+    Path pool = tmp.resolve("pool");
+    ThinlyCli.ok("pool", "create", "--pool", pool.toString(), "--data-size", "1G");
+    for (int round = 0; round < 3; round++) {
+      ThinlyCli.ok("create", "mc-" + round, "--size", "64M", "--pool", pool.toString());
+      try (ServeProcess serve = ServeProcess.start(pool, tmp.resolve("nbd.sock"));
+          Background writer =
+              Background.python(tmp, "multi_conn.py", "write", serve.unixUri("mc-" + round), "" + round)) {
+        writer.out().await(l -> l.equals("durable"), TIMEOUT);
+        serve.kill9();
+        assertThat(writer.await(TIMEOUT)).as(writer.describe()).isZero();
+      }
+      try (ServeProcess restarted = ServeProcess.start(pool, tmp.resolve("nbd.sock"))) {
+        ProcessRunner.Result verified =
+            ProcessRunner.run(
+                TIMEOUT,
+                List.of(
+                    "/usr/bin/python3",
+                    Background.script(tmp, "multi_conn.py").toString(),
+                    "verify",
+                    restarted.tcpUri("mc-" + round),
+                    "" + round));
+        assertThat(verified.exitCode()).as(verified.describe()).isZero();
+        assertThat(restarted.stop()).isZero();
+      }
+    }
+  }
+
   /** Random 64 KiB writes with a flush after every fourth, for as long as the server lives. */
   private static List<String> fioLoad(String uri) {
     return List.of(

@@ -75,6 +75,34 @@ class ServeTlsIT {
     }
   }
 
+  @Test
+  void withATlsCaClientsNeedACertificateThatChainsToIt() throws Exception {
+    TestCertificates certs = TestCertificates.generate(tmp.resolve("pki"));
+    Path caOnly = Files.createDirectories(tmp.resolve("ca-only"));
+    Files.copy(certs.caCert(), caOnly.resolve("ca-cert.pem"));
+    Path pool = tmp.resolve("pool");
+    ThinlyCli.ok("pool", "create", "--pool", pool.toString(), "--data-size", "1G");
+    ThinlyCli.ok("create", "secret", "--size", "4M", "--pool", pool.toString());
+    try (ServeProcess serve =
+        ServeProcess.start(
+            pool,
+            tmp.resolve("nbd.sock"),
+            "--tls=require",
+            "--tls-cert",
+            certs.serverCert().toString(),
+            "--tls-key",
+            certs.serverKey().toString(),
+            "--tls-ca",
+            certs.caCert().toString())) {
+      String base = serve.unixUri("secret") + "&tls-certificates=";
+      // libnbd presents client-cert.pem / client-key.pem from the directory when it has them
+      ProcessRunner.run(TIMEOUT, "nbdinfo", base + certs.dir()).assertSuccess();
+      ProcessRunner.Result anonymous = ProcessRunner.run(TIMEOUT, "nbdinfo", base + caOnly);
+      assertThat(anonymous.exitCode()).as(anonymous.describe()).isNotZero();
+      assertThat(serve.stop()).as(serve.describe()).isZero();
+    }
+  }
+
   private static String plainUnix(ServeProcess serve) {
     return "nbd+unix:///secret?socket=" + serve.socket();
   }
