@@ -1,5 +1,7 @@
 package dev.thinly.it.serve;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.thinly.nbd.testkit.ProcessRunner;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,8 +10,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * fio's nbd engine against {@code thinly serve} at queue depth 32, over TCP and the unix socket:

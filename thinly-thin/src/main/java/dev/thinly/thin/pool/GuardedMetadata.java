@@ -134,8 +134,8 @@ final class GuardedMetadata {
    * @param asked whether someone waits for durability (a flush, closing). A periodic commit that
    *     nobody asked for does nothing while the metadata is unchanged: the data flush is there to
    *     order data before the mappings that point at it, and in-place writes need no ordering
-   *     (flushing them every second anyway cost a third of the random-write rate, see
-   *     docs/benchmarks.md).
+   *     (flushing them every second anyway made random writes to provisioned blocks pay an
+   *     fdatasync of the data file a second, see docs/benchmarks.md).
    */
   long commit(boolean asked) {
     if (!asked && !hasChanges()) {
