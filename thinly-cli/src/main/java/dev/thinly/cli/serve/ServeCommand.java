@@ -21,6 +21,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import jdk.jfr.FlightRecorder;
+import jdk.jfr.Recording;
+import jdk.jfr.RecordingState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -117,6 +120,7 @@ public final class ServeCommand implements Callable<Integer> {
             Thread.ofPlatform()
                 .unstarted(() -> {
                   int code = stop(log, server, control, thinPool);
+                  writeFlightRecordings();
                   stopped.countDown();
                   // a shutdown hook cannot return an exit status; halting with it gives SIGTERM exit 0
                   Runtime.getRuntime().halt(code);
@@ -144,6 +148,26 @@ public final class ServeCommand implements Callable<Integer> {
     }
     System.err.flush();
     return code;
+  }
+
+  /**
+   * {@code Runtime.halt} skips the other shutdown hooks, JFR's among them, which writes the
+   * recordings started with {@code -XX:StartFlightRecording:filename=...} (the documented way to
+   * profile the server, {@code THINLY_JAVA_OPTS}); stopping them writes them.
+   */
+  private static void writeFlightRecordings() {
+    if (!FlightRecorder.isInitialized()) {
+      return;
+    }
+    for (Recording r : FlightRecorder.getFlightRecorder().getRecordings()) {
+      if (r.getState() == RecordingState.RUNNING && r.getDestination() != null) {
+        try {
+          r.stop();
+        } catch (RuntimeException e) {
+          // the server stopped cleanly; a lost profile is no reason for another exit code
+        }
+      }
+    }
   }
 
   private ThinPool openOrCreate(Path dir, ServeLog log) {

@@ -67,7 +67,12 @@ final class ServeProcess implements AutoCloseable {
 
   /** {@code thinly serve --pool POOL --socket SOCKET --listen 127.0.0.1:0 EXTRA...}. */
   static ServeProcess start(Path pool, Path socket, String... extra) {
-    List<String> cmd = ThinlyCli.command(List.of());
+    return start(List.of(), pool, socket, extra);
+  }
+
+  /** Like {@link #start(Path, Path, String...)}, with options for the server's JVM. */
+  static ServeProcess start(List<String> jvmOptions, Path pool, Path socket, String... extra) {
+    List<String> cmd = ThinlyCli.command(jvmOptions);
     cmd.addAll(
         List.of(
             "serve", "--pool", pool.toString(), "--socket", socket.toString(), "--listen",
