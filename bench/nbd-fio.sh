@@ -4,7 +4,7 @@
 #   bench/nbd-fio.sh                       # 1 GiB disks, 3 rounds, 5 s per fio run (~12 min)
 #   QUICK=1 bench/nbd-fio.sh               # 256 MiB, 1 round, 1 s per run (~2 min)
 #   ROUNDS=5 RUNTIME=10 SIZE_MIB=2048 bench/nbd-fio.sh
-#   PROFILE=1 bench/nbd-fio.sh             # also a JFR recording of thinly under 4k randread QD32
+#   PROFILE=1 bench/nbd-fio.sh             # also JFR views of thinly under 4k randread QD32 (stderr)
 #   WORK_DIR=/mnt/fast bench/nbd-fio.sh
 #
 # Three servers on the same kind of disk, each fully written first so reads hit data:
@@ -169,19 +169,17 @@ for transport in unix tcp; do
     done
   done
   if [ "${PROFILE:-0}" = 1 ] && [ "$transport" = unix ]; then
-    # a second thinly, recorded, on its own socket; the first one keeps the pool locked, so stop it
-    kill -TERM "${pids[0]}"; wait "${pids[0]}" || true
-    THINLY_JAVA_OPTS="-XX:StartFlightRecording=filename=$work/thinly.jfr,settings=profile" \
-      "$here/thinly" serve --pool "$work/pool" --socket "$work/thinly.sock" \
-      >"$work/thinly.out.log" 2>"$work/thinly.log" &
-    pids[0]=$!
-    await_uri "${uri[thinly]}"
-    run_fio thinly unix randread-4k-qd32 profile
-    kill -TERM "${pids[0]}"; wait "${pids[0]}" || true
+    # records the warm server (its PID is the java that ./thinly execs) under one more run
     . "$here/scripts/find-jdk.sh"; thinly_find_jdk
-    "$JAVA_HOME/bin/jfr" view hot-methods "$work/thinly.jfr" | head -40 >&2
-    "$JAVA_HOME/bin/jfr" view thread-cpu-load "$work/thinly.jfr" 2>/dev/null | head -20 >&2 || true
+    "$JAVA_HOME/bin/jcmd" "${pids[0]}" JFR.start name=nbd-fio settings=profile \
+      'jdk.CPUTimeSample#enabled=true' >/dev/null
+    run_fio thinly unix randread-4k-qd32 profile
+    "$JAVA_HOME/bin/jcmd" "${pids[0]}" JFR.dump name=nbd-fio filename="$work/thinly.jfr" >/dev/null
+    "$JAVA_HOME/bin/jcmd" "${pids[0]}" JFR.stop name=nbd-fio >/dev/null
     sed -i '/\tprofile\t/d' "$work/results.tsv"
+    for view in cpu-time-hot-methods hot-methods thread-cpu-load; do
+      "$JAVA_HOME/bin/jfr" view --width 160 "$view" "$work/thinly.jfr" | head -30 >&2 || true
+    done
   fi
   stop_servers
 done
