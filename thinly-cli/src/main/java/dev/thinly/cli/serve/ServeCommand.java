@@ -22,8 +22,6 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import jdk.jfr.FlightRecorder;
-import jdk.jfr.Recording;
-import jdk.jfr.RecordingState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -120,7 +118,7 @@ public final class ServeCommand implements Callable<Integer> {
             Thread.ofPlatform()
                 .unstarted(() -> {
                   int code = stop(log, server, control, thinPool);
-                  writeFlightRecordings();
+                  awaitFlightRecordings();
                   stopped.countDown();
                   // a shutdown hook cannot return an exit status; halting with it gives SIGTERM exit 0
                   Runtime.getRuntime().halt(code);
@@ -151,20 +149,21 @@ public final class ServeCommand implements Callable<Integer> {
   }
 
   /**
-   * {@code Runtime.halt} skips the other shutdown hooks, JFR's among them, which writes the
-   * recordings started with {@code -XX:StartFlightRecording:filename=...} (the documented way to
-   * profile the server, {@code THINLY_JAVA_OPTS}); stopping them writes them.
+   * {@code Runtime.halt} ends the JVM even while other shutdown hooks still run, JFR's among them,
+   * which writes the recordings started with {@code -XX:StartFlightRecording:filename=...} (the
+   * documented way to profile the server, through {@code THINLY_JAVA_OPTS}). All hooks start
+   * together, so by now JFR's is running or done: wait for it.
    */
-  private static void writeFlightRecordings() {
+  private static void awaitFlightRecordings() {
     if (!FlightRecorder.isInitialized()) {
       return;
     }
-    for (Recording r : FlightRecorder.getFlightRecorder().getRecordings()) {
-      if (r.getState() == RecordingState.RUNNING && r.getDestination() != null) {
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().equals("JFR Shutdown Hook")) {
         try {
-          r.stop();
-        } catch (RuntimeException e) {
-          // the server stopped cleanly; a lost profile is no reason for another exit code
+          t.join(Duration.ofSeconds(30));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
         }
       }
     }
