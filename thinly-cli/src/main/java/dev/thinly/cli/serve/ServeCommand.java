@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import jdk.jfr.FlightRecorder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -97,6 +98,8 @@ public final class ServeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     ServeLog log = new ServeLog(System.err);
     NbdServerOptions nbdOptions = nbdOptions(log);
+    // refuse an unsafe address before the pool is opened (or, the first time, created)
+    NbdServer.refuseInsecureListeners(nbdOptions);
     Path dir = pool.dir();
     ThinPool thinPool = openOrCreate(dir, log);
     NbdServer server;
@@ -120,6 +123,7 @@ public final class ServeCommand implements Callable<Integer> {
             Thread.ofPlatform()
                 .unstarted(() -> {
                   int code = stop(log, server, control, thinPool);
+                  awaitFlightRecordings();
                   stopped.countDown();
                   // a shutdown hook cannot return an exit status; halting with it gives SIGTERM exit 0
                   Runtime.getRuntime().halt(code);
@@ -147,6 +151,27 @@ public final class ServeCommand implements Callable<Integer> {
     }
     System.err.flush();
     return code;
+  }
+
+  /**
+   * {@code Runtime.halt} ends the JVM even while other shutdown hooks still run, JFR's among them,
+   * which writes the recordings started with {@code -XX:StartFlightRecording:filename=...} (the
+   * documented way to profile the server, through {@code THINLY_JAVA_OPTS}). All hooks start
+   * together, so by now JFR's is running or done: wait for it.
+   */
+  private static void awaitFlightRecordings() {
+    if (!FlightRecorder.isInitialized()) {
+      return;
+    }
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().equals("JFR Shutdown Hook")) {
+        try {
+          t.join(Duration.ofSeconds(30));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
   }
 
   private ThinPool openOrCreate(Path dir, ServeLog log) {

@@ -110,6 +110,9 @@ final class Connection implements Runnable, HandshakeHost {
     } finally {
       phase = Phase.CLOSED;
       cancelNegotiationTimer();
+      // decided before the close: once the client sees it, a shutdown may cut this connection
+      // too, and its reason must not replace why the connection really ended
+      String why = cutReason != null ? cutReason : reason;
       transport.close();
       if (export != null) {
         try {
@@ -118,7 +121,6 @@ final class Connection implements Runnable, HandshakeHost {
           // the connection is gone either way; the reason below is what matters to the operator
         }
       }
-      String why = cutReason != null ? cutReason : reason;
       events.onEvent(new ConnectionClosed(id, exportName == null ? "" : exportName, why, requests));
       // unregistered after the event, so that a shutdown that no longer sees this connection
       // also finds its last event already delivered

@@ -109,7 +109,14 @@ public final class NbdServer implements AutoCloseable {
     return server;
   }
 
-  private static void refuseInsecureListeners(NbdServerOptions options) {
+  /**
+   * The check {@link #start} makes before it binds anything, for callers that prepare something
+   * costly first (a pool to open or create) and should refuse before that.
+   *
+   * @throws InvalidRequestException if a TCP address is not loopback while TLS is not required and
+   *     {@link NbdServerOptions#insecure()} is not set
+   */
+  public static void refuseInsecureListeners(NbdServerOptions options) {
     if (options.insecure() || options.tlsMode() == TlsMode.REQUIRE) {
       return;
     }

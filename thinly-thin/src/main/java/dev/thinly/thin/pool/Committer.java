@@ -58,6 +58,7 @@ final class Committer implements AutoCloseable {
   private void run() {
     while (true) {
       long generation;
+      boolean asked;
       synchronized (this) {
         if (requested == completed && !closing) {
           try {
@@ -70,15 +71,16 @@ final class Committer implements AutoCloseable {
         if (closing && requested == completed) {
           return;
         }
+        asked = requested != completed;
       }
-      commitOnce(generation);
+      commitOnce(generation, asked);
     }
   }
 
-  private void commitOnce(long generation) {
+  private void commitOnce(long generation, boolean asked) {
     long start = System.nanoTime();
     try {
-      long blocks = metadata.commit();
+      long blocks = metadata.commit(asked);
       long micros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start);
       if (micros > SLOW_COMMIT_MICROS) {
         events.slowCommit(micros, blocks);

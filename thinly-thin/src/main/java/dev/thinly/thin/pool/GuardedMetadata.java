@@ -102,6 +102,15 @@ final class GuardedMetadata {
     }
   }
 
+  private boolean hasChanges() {
+    lock.readLock().lock();
+    try {
+      return pm.hasChanges();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
   ReentrantReadWriteLock lock() {
     return lock;
   }
@@ -121,8 +130,17 @@ final class GuardedMetadata {
    * Commits: data flush, then (under the write lock) another data flush if data was written
    * meanwhile, the metadata commit, and the release of data blocks freed by it once no reader can
    * still be reading them. Returns the number of metadata blocks written.
+   *
+   * @param asked whether someone waits for durability (a flush, closing). A periodic commit that
+   *     nobody asked for does nothing while the metadata is unchanged: the data flush is there to
+   *     order data before the mappings that point at it, and in-place writes need no ordering
+   *     (flushing them every second anyway made random writes to provisioned blocks pay an
+   *     fdatasync of the data file a second, see docs/benchmarks.md).
    */
-  long commit() {
+  long commit(boolean asked) {
+    if (!asked && !hasChanges()) {
+      return 0;
+    }
     long writesBefore = dataWrites.sum();
     dataDevice.flush();
     lock.writeLock().lock();
