@@ -24,9 +24,13 @@ final class BenchPools {
     return PoolOptions.defaults("thinly bench");
   }
 
-  /** A new pool with a sparse data file of {@code dataBytes}. */
+  /**
+   * A new pool with a sparse data file of {@code dataBytes} and a (sparse) metadata file big enough
+   * for snapshots that diverge: the default estimate assumes few of them.
+   */
   static ThinPool create(Path dir, long dataBytes) {
-    return ThinPool.create(dir, PoolCreateOptions.ofSize(dataBytes), options());
+    long metadataBytes = Math.max(PoolCreateOptions.estimateMetadataBytes(dataBytes / BLOCK_BYTES), 1L << 30);
+    return ThinPool.create(dir, PoolCreateOptions.ofSize(dataBytes).withMetadataSize(metadataBytes), options());
   }
 
   static ThinPool open(Path dir) {

@@ -1,0 +1,122 @@
+"""Experiment 3: many writable clones of one golden volume, thinly vs qcow2 overlays."""
+import os
+import time
+
+import benchlib as b
+import exp_depth
+
+ID = "clones"
+TITLE = "3. Writable clones of one golden volume"
+
+
+def config(quick):
+    if quick:
+        return dict(size="256M", counts=[100, 1000], runtime=3, rounds=2)
+    return dict(size="2G", counts=[1000, 10000], runtime=10, rounds=3)
+
+
+def run(quick):
+    c = config(quick)
+    work = os.path.join(b.work_root(), ID)
+    b.rmtree(work)
+    os.makedirs(work)
+    n = max(c["counts"])
+    pool = os.path.join(work, "pool")
+    r = b.tool("clones", dir=pool, size=c["size"], count=n, checkpoints=",".join(map(str, c["counts"])))
+    golden = os.path.join(work, "golden.qcow2")
+    size_bytes = exp_depth.parse(c["size"])
+    b.run(["qemu-img", "create", "-q", "-f", "qcow2", "-o", "cluster_size=64k", golden, str(size_bytes)])
+    exp_depth.qemu_io(golden, ("write -P 0x5a %d 1M" % (i << 20) for i in range(size_bytes >> 20)))
+    qmarks = []
+    t0 = time.perf_counter()
+    allocated = 0
+    for i in range(1, n + 1):
+        overlay = os.path.join(work, "clone-%d.qcow2" % i)
+        b.subprocess_quiet(["qemu-img", "create", "-q", "-f", "qcow2", "-b", golden, "-F", "qcow2", overlay])
+        allocated += os.stat(overlay).st_blocks * 512
+        if i in c["counts"]:
+            qmarks.append(dict(clones=i, seconds=time.perf_counter() - t0, bytes=allocated))
+            b.log("qcow2: %d overlays in %.1f s" % (i, time.perf_counter() - t0))
+    sock = os.path.join(work, "thinly.sock")
+    qsock_golden = os.path.join(work, "qemu-golden.sock")
+    qsock_clone = os.path.join(work, "qemu-clone.sock")
+    last = "clone-%d" % n
+    targets = [("thinly", "golden", b.nbd_uri("golden", sock)), ("thinly", last, b.nbd_uri(last, sock)),
+               ("qcow2", "golden", b.nbd_uri("top", qsock_golden)), ("qcow2", last, b.nbd_uri("top", qsock_clone))]
+    samples = {(s, v): {1: [], 32: []} for s, v, _ in targets}
+    servers = []
+    try:
+        servers.append(b.thinly_serve(pool, sock, log_file=os.path.join(work, "serve.log"), probe_volume="golden"))
+        servers.append(b.qemu_nbd(golden, qsock_golden, "top"))
+        servers.append(b.qemu_nbd(os.path.join(work, last + ".qcow2"), qsock_clone, "top"))
+        for rnd in range(c["rounds"]):
+            for system, vol, uri in targets:
+                for qd in (1, 32):
+                    samples[(system, vol)][qd].append(b.fio_randread(uri, qd, c["runtime"]))
+    finally:
+        for s in servers:
+            s.stop()
+    b.rmtree(work)
+    return report(c, r, qmarks, samples, last, quick)
+
+
+def report(c, r, qmarks, samples, last, quick):
+    micros = r["cloneMicros"]
+    rows = []
+    for tm, qm in zip(r["checkpoints"], qmarks):
+        k = tm["clones"]
+        window = micros[:k]
+        rows.append([b.fmt(k), b.fmt(tm["seconds"], 1), b.fmt(qm["seconds"], 1), b.fmt(qm["seconds"] / tm["seconds"], 2),
+                     b.fmt(b.median(window) / 1000, 2), b.fmt(micros[k - 1] / 1000, 2),
+                     b.fmt(qm["seconds"] * 1000 / k, 2),
+                     b.fmt(tm["metadataBlocksAdded"]), b.fmt(tm["metadataBlocksAdded"] * 4096 / k, 0),
+                     b.fmt(qm["bytes"] / k, 0)])
+    read_rows = []
+    for system in ("thinly", "qcow2"):
+        g, cl = samples[(system, "golden")], samples[(system, last)]
+        gl, cll = exp_depth.agg(g[1], "mean_us"), exp_depth.agg(cl[1], "mean_us")
+        gi, cli = exp_depth.agg(g[32], "iops"), exp_depth.agg(cl[32], "iops")
+        read_rows.append([system, b.fmt(gl), b.fmt(cll), b.fmt(cll / gl, 3), b.fmt(gi), b.fmt(cli), b.fmt(cli / gi, 3)])
+    k = max(c["counts"])
+    # per-clone time over the run, averaged in windows, shows whether a clone gets dearer as they add up
+    win = max(1, k // 50)
+    xs = [i + win for i in range(0, k, win)]
+    ys = [sum(micros[i:i + win]) / len(micros[i:i + win]) / 1000 for i in range(0, k, win)]
+    b.plot([{
+        "file": os.path.join(b.PLOTS, "clone-time.png"),
+        "title": "Time to make clone #i of a %s golden volume (thinly, durable)" % c["size"],
+        "xLabel": "clone number", "yLabel": "ms per clone (mean over %d clones)" % win, "yMin": 0,
+        "series": [{"name": "thinly ThinPool.snapshot", "x": xs, "y": ys},
+                   {"name": "qcow2 qemu-img create -b (average)", "x": [xs[0], xs[-1]],
+                    "y": [qmarks[-1]["seconds"] * 1000 / k] * 2}]}])
+    tl = exp_depth.agg(samples[("thinly", last)][1], "mean_us") / exp_depth.agg(samples[("thinly", "golden")][1], "mean_us")
+    return {
+        "id": ID, "title": TITLE, "quick": quick, "params": c,
+        "commands": [
+            "bench/run --only clones" + (" --quick" if quick else ""),
+            "java -cp thinly-bench/target/benchmarks.jar dev.thinly.bench.tool.Tool clones dir=POOL size=%s "
+            "count=%d checkpoints=%s" % (c["size"], k, ",".join(map(str, c["counts"]))),
+            "qemu-img create -f qcow2 -b golden.qcow2 -F qcow2 clone-I.qcow2   (I = 1..%d)" % k,
+            b.fio_command_line(1, c["runtime"]) + "   (and --iodepth=32) on golden and clone-%d" % k,
+        ],
+        "tables": [
+            {"title": "Making the clones",
+             "columns": ["clones", "thinly total s", "qcow2 total s", "qcow2 / thinly", "thinly median ms/clone",
+                         "thinly last clone ms", "qcow2 ms/clone", "thinly metadata blocks added",
+                         "thinly bytes/clone", "qcow2 bytes/clone"],
+             "rows": rows},
+            {"title": "4 KiB random read, golden vs clone #%d" % k,
+             "columns": ["system", "golden QD1 us", "clone QD1 us", "clone / golden", "golden QD32 IOPS",
+                         "clone QD32 IOPS", "clone / golden"],
+             "rows": read_rows}],
+        "plots": ["clone-time.png"],
+        "targets": [{"what": "read on clone #%d as fast as on the golden volume (within 5 %%)" % k,
+                     "value": "QD1 latency x%.3f" % tl, "met": abs(tl - 1) <= 0.05}],
+        "notes": [
+            "thinly clones are made one at a time through the library (ThinPool.snapshot: the catalog "
+            "version is written and synced, the metadata committed), so each is durable when it returns; "
+            "qcow2 overlays are one qemu-img process each (process start included; nothing is synced).",
+            "Metadata: thinly counts the pool's metadata blocks in use (4 KiB each) before and after; qcow2 "
+            "counts the allocated bytes of the overlay files (st_blocks).",
+        ],
+    }

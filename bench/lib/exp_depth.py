@@ -1,0 +1,151 @@
+"""Experiment 1: 4 KiB random-read latency on the newest snapshot of a chain, thinly vs qcow2."""
+import os
+import subprocess
+import time
+
+import benchlib as b
+
+ID = "depth"
+TITLE = "1. Read latency vs snapshot depth"
+
+
+def config(quick):
+    if quick:
+        return dict(size="256M", thinly=[1, 16, 64, 256], qcow2=[1, 16], runtime=3, rounds=2)
+    return dict(size="2G", thinly=[1, 16, 64, 256, 1000], qcow2=[1, 16, 64], runtime=10, rounds=3)
+
+
+def build_qcow2(work, size, depths, plans):
+    """base.qcow2 fully written, then per depth a chain of overlays with the same writes as thinly's."""
+    base = os.path.join(work, "base.qcow2")
+    size_bytes = parse(size)
+    b.run(["qemu-img", "create", "-q", "-f", "qcow2", "-o", "cluster_size=64k", base, str(size_bytes)])
+    qemu_io(base, ("write -P 0x5a %d 1M" % (i << 20) for i in range(size_bytes >> 20)))
+    tops = {}
+    for depth in depths:
+        with open(os.path.join(plans, "plan-%d.txt" % depth)) as f:
+            generations = [line.split() for line in f]
+        previous = base
+        for g, blocks in enumerate(generations, start=1):
+            image = os.path.join(work, "q%d-g%d.qcow2" % (depth, g))
+            b.run(["qemu-img", "create", "-q", "-f", "qcow2", "-o", "cluster_size=64k", "-b", previous,
+                   "-F", "qcow2", image, str(size_bytes)])
+            qemu_io(image, ("write -P 0x%02x %d 64k" % (g % 256, int(blk) * 65536) for blk in blocks))
+            previous = image
+        tops[depth] = previous
+    return tops
+
+
+def qemu_io(image, commands):
+    p = subprocess.run(["qemu-io", "-f", "qcow2", image], input="\n".join(commands) + "\nquit\n",
+                       capture_output=True, text=True)
+    if p.returncode != 0 or "error" in p.stdout.lower():
+        raise b.BenchError("qemu-io on %s failed: %s" % (image, (p.stdout + p.stderr)[-500:]))
+
+
+def parse(size):
+    units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+    return int(size[:-1]) * units[size[-1]] if size[-1] in units else int(size)
+
+
+def run(quick):
+    c = config(quick)
+    work = os.path.join(b.work_root(), ID)
+    b.rmtree(work)
+    os.makedirs(work)
+    plans = os.path.join(work, "plans")
+    depths = sorted(set(c["thinly"]) | set(c["qcow2"]))
+    built = b.tool("chain", dir=os.path.join(work, "pool"), size=c["size"],
+                   depths=",".join(map(str, depths)), plans=plans)
+    t0 = time.perf_counter()
+    tops = build_qcow2(work, c["size"], c["qcow2"], plans)
+    qcow_secs = time.perf_counter() - t0
+    sock = os.path.join(work, "thinly.sock")
+    targets = [("thinly", d, b.nbd_uri("d%d-g%d" % (d, d), sock)) for d in c["thinly"]]
+    servers = []
+    try:
+        servers.append(b.thinly_serve(os.path.join(work, "pool"), sock, log_file=os.path.join(work, "serve.log"),
+                                      probe_volume="base"))
+        for d in c["qcow2"]:
+            qs = os.path.join(work, "qemu-%d.sock" % d)
+            servers.append(b.qemu_nbd(tops[d], qs, "top", log_file=os.path.join(work, "qemu-%d.log" % d)))
+            targets.append(("qcow2", d, b.nbd_uri("top", qs)))
+        # alternate the systems and depths inside each round, so drift hits all of them alike
+        order = sorted(targets, key=lambda t: (t[1], t[0]))
+        samples = {(s, d): {1: [], 32: []} for s, d, _ in targets}
+        for r in range(c["rounds"]):
+            b.log("round %d/%d" % (r + 1, c["rounds"]))
+            for system, depth, uri in order:
+                for qd in (1, 32):
+                    samples[(system, depth)][qd].append(b.fio_randread(uri, qd, c["runtime"]))
+    finally:
+        for s in servers:
+            s.stop()
+    b.rmtree(work)
+    return report(c, built, qcow_secs, samples, quick)
+
+
+def agg(runs, key):
+    return b.median([x[key] for x in runs])
+
+
+def report(c, built, qcow_secs, samples, quick):
+    rows = []
+    base = {}
+    for (system, depth) in sorted(samples, key=lambda k: (k[0] != "thinly", k[1])):
+        s = samples[(system, depth)]
+        lat1, p99, iops32, lat32 = agg(s[1], "mean_us"), agg(s[1], "p99_us"), agg(s[32], "iops"), agg(s[32], "mean_us")
+        if depth == min(d for (sy, d) in samples if sy == system):
+            base[system] = (lat1, iops32)
+        thin = samples.get(("thinly", depth))
+        vs = ""
+        if system == "qcow2" and thin:
+            vs = b.fmt(lat1 / agg(thin[1], "mean_us"), 2) + " / " + b.fmt(iops32 / agg(thin[32], "iops"), 2)
+        rows.append([system, depth, b.fmt(lat1), b.fmt(p99), b.fmt(iops32), b.fmt(lat32),
+                     b.fmt(lat1 / base[system][0], 3), b.fmt(iops32 / base[system][1], 3), vs])
+    targets = []
+    deepest = max(c["thinly"])
+    lat_ratio = agg(samples[("thinly", deepest)][1], "mean_us") / base["thinly"][0]
+    iops_ratio = agg(samples[("thinly", deepest)][32], "iops") / base["thinly"][1]
+    targets.append({
+        "what": "thinly at depth %d within 5 %% of depth 1 (4 KiB randread)" % deepest,
+        "value": "QD1 latency x%.3f, QD32 IOPS x%.3f" % (lat_ratio, iops_ratio),
+        "met": abs(lat_ratio - 1) <= 0.05 and abs(iops_ratio - 1) <= 0.05,
+    })
+    series = []
+    for system in ("thinly", "qcow2"):
+        ds = sorted(d for (sy, d) in samples if sy == system)
+        for qd in (1, 32):
+            series.append({"name": "%s QD%d" % (system, qd), "x": ds,
+                           "y": [agg(samples[(system, d)][qd], "mean_us") for d in ds]})
+    plot = {"file": os.path.join(b.PLOTS, "read-latency-vs-depth.png"),
+            "title": "4 KiB random read on the newest snapshot (%s volume, over NBD)" % c["size"],
+            "xLabel": "snapshot depth", "yLabel": "mean completion latency (us)", "logX": True, "logY": True,
+            "series": series}
+    b.plot([plot])
+    return {
+        "id": ID, "title": TITLE, "quick": quick, "params": c,
+        "commands": [
+            "bench/run --only depth" + (" --quick" if quick else ""),
+            "java -cp thinly-bench/target/benchmarks.jar dev.thinly.bench.tool.Tool chain dir=POOL size=%s "
+            "depths=%s plans=PLANS" % (c["size"], ",".join(map(str, sorted(set(c["thinly"]) | set(c["qcow2"]))))),
+            "qemu-img create -f qcow2 -o cluster_size=64k -b PREV -F qcow2 qN-gI.qcow2 %s; "
+            "qemu-io -f qcow2 qN-gI.qcow2 < 'write -P 0xII OFFSET 64k' per planned block" % c["size"],
+            "thinly serve --pool POOL --socket S;  qemu-nbd --read-only --format=qcow2 --cache=writeback "
+            "--shared=8 --socket=S --export-name=top qN-gN.qcow2",
+            b.fio_command_line(1, c["runtime"]) + "   (and --iodepth=32)",
+        ],
+        "tables": [{
+            "columns": ["system", "depth", "QD1 mean us", "QD1 p99 us", "QD32 IOPS", "QD32 mean us",
+                        "QD1 latency / depth 1", "QD32 IOPS / depth 1", "qcow2 / thinly (QD1 lat / QD32 IOPS)"],
+            "rows": rows}],
+        "plots": ["read-latency-vs-depth.png"],
+        "targets": targets,
+        "notes": [
+            "Build: thinly chains %.0f s (library, %s), qcow2 chains %.0f s (qemu-img + qemu-io)."
+            % (built["seconds"], ", ".join("depth %d %.1f s" % (x["depth"], x["seconds"]) for x in built["chains"]),
+               qcow_secs),
+            "Medians of %d rounds of %d s per point; in each round every system and depth is measured in turn."
+            % (c["rounds"], c["runtime"]),
+        ],
+    }
