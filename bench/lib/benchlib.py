@@ -188,6 +188,7 @@ def save(section):
 def plot(specs):
     """Renders PNGs with the Java plot tool (XChart)."""
     os.makedirs(PLOTS, exist_ok=True)
+    os.makedirs(RESULTS, exist_ok=True)
     path = os.path.join(RESULTS, "plots.tmp.json")
     with open(path, "w") as f:
         json.dump(specs, f)

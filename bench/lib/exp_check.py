@@ -48,7 +48,7 @@ def run(quick):
                      b.fmt(bt["deltaInProcessMillis"], 1)])
     labels = ["%s mappings" % b.fmt(p["mappings"]) for p in points]
     b.plot([{
-        "file": os.path.join(b.PLOTS, "check-and-delta.png"), "kind": "bar", "logY": True,
+        "file": os.path.join(b.PLOTS, "check-and-delta.png"), "kind": "bar",
         "title": "Whole-process time on the same metadata (lower is better)",
         "xLabel": "", "yLabel": "seconds",
         "series": [{"name": n, "x": labels, "y": [p["t"][n] for p in points]}
@@ -82,7 +82,7 @@ def run(quick):
         ],
         "notes": [
             "One metadata file per size: thin 0 maps N blocks (built bottom-up, as restore does), thin 1 is a "
-            "snapshot of it in which N/1000 random blocks (0.1 %) were rewritten. Both tools read the same file, "
+            "snapshot of it in which N/1000 random blocks (0.1 %%) were rewritten. Both tools read the same file, "
             "from the page cache; runs alternate, medians of %d." % c["runs"],
             "Whole-process times: thinly's include starting the JVM, %.2f s here (thinly --version)." % jvm,
         ],
