@@ -145,7 +145,7 @@ def thinly_serve(pool, socket, heap=None, log_file=None, probe_volume=None):
 def qemu_nbd(image, socket, name, log_file=None):
     if os.path.exists(socket):
         os.unlink(socket)
-    cmd = ["qemu-nbd", "--read-only", "--format=qcow2", "--cache=writeback", "--shared=8",
+    cmd = ["qemu-nbd", "--read-only", "--persistent", "--format=qcow2", "--cache=writeback", "--shared=8",
            "--socket=" + socket, "--export-name=" + name, image]
     return Server(cmd, nbd_uri(name, socket), log_file=log_file)
 

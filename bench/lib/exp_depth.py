@@ -131,7 +131,7 @@ def report(c, built, qcow_secs, samples, quick):
             "depths=%s plans=PLANS" % (c["size"], ",".join(map(str, sorted(set(c["thinly"]) | set(c["qcow2"]))))),
             "qemu-img create -f qcow2 -o cluster_size=64k -b PREV -F qcow2 qN-gI.qcow2 %s; "
             "qemu-io -f qcow2 qN-gI.qcow2 < 'write -P 0xII OFFSET 64k' per planned block" % c["size"],
-            "thinly serve --pool POOL --socket S;  qemu-nbd --read-only --format=qcow2 --cache=writeback "
+            "thinly serve --pool POOL --socket S;  qemu-nbd --read-only --persistent --format=qcow2 --cache=writeback "
             "--shared=8 --socket=S --export-name=top qN-gN.qcow2",
             b.fio_command_line(1, c["runtime"]) + "   (and --iodepth=32)",
         ],
