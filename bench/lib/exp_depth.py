@@ -11,8 +11,8 @@ TITLE = "1. Read latency vs snapshot depth"
 
 def config(quick):
     if quick:
-        return dict(size="256M", thinly=[1, 16, 64, 256], qcow2=[1, 16], runtime=3, rounds=2)
-    return dict(size="2G", thinly=[1, 16, 64, 256, 1000], qcow2=[1, 16, 64], runtime=10, rounds=3)
+        return dict(size="256M", thinly=[1, 16, 64, 256], qcow2=[1, 16], runtime=2, rounds=3, engine_rounds=20)
+    return dict(size="2G", thinly=[1, 16, 64, 256, 1000], qcow2=[1, 16, 64], runtime=4, rounds=7, engine_rounds=100)
 
 
 def build_qcow2(work, size, depths, plans):
@@ -60,6 +60,9 @@ def run(quick):
     t0 = time.perf_counter()
     tops = build_qcow2(work, c["size"], c["qcow2"], plans)
     qcow_secs = time.perf_counter() - t0
+    engine = b.tool("read-latency", dir=os.path.join(work, "pool"),
+                    volumes=",".join("d%d-g%d" % (d, d) for d in c["thinly"]), rounds=c["engine_rounds"])
+    warm_page_cache(work)
     sock = os.path.join(work, "thinly.sock")
     targets = [("thinly", d, b.nbd_uri("d%d-g%d" % (d, d), sock)) for d in c["thinly"]]
     servers = []
@@ -82,15 +85,29 @@ def run(quick):
         for s in servers:
             s.stop()
     b.rmtree(work)
-    return report(c, built, qcow_secs, samples, quick)
+    return report(c, built, qcow_secs, engine, samples, quick)
+
+
+def warm_page_cache(work):
+    """Reads every qcow2 file once (thinly's volumes were read whole by read-latency)."""
+    for name in sorted(os.listdir(work)):
+        if name.endswith(".qcow2"):
+            with open(os.path.join(work, name), "rb") as f:
+                while f.read(1 << 20):
+                    pass
 
 
 def agg(runs, key):
     return b.median([x[key] for x in runs])
 
 
-def report(c, built, qcow_secs, samples, quick):
+def report(c, built, qcow_secs, engine, samples, quick):
     rows = []
+    eng = engine["results"]
+    e1 = eng["d1-g1"]["meanUs"]
+    engine_rows = [[d, b.fmt(eng["d%d-g%d" % (d, d)]["meanUs"], 2), b.fmt(eng["d%d-g%d" % (d, d)]["p50Us"], 2),
+                    b.fmt(eng["d%d-g%d" % (d, d)]["p99Us"], 2), b.fmt(eng["d%d-g%d" % (d, d)]["meanUs"] / e1, 3)]
+                   for d in c["thinly"]]
     base = {}
     for (system, depth) in sorted(samples, key=lambda k: (k[0] != "thinly", k[1])):
         s = samples[(system, depth)]
@@ -105,10 +122,16 @@ def report(c, built, qcow_secs, samples, quick):
                      b.fmt(lat1 / base[system][0], 3), b.fmt(iops32 / base[system][1], 3), vs])
     targets = []
     deepest = max(c["thinly"])
+    e_ratio = eng["d%d-g%d" % (deepest, deepest)]["meanUs"] / e1
+    targets.append({
+        "what": "engine: 4 KiB read at depth %d within 5 %% of depth 1 (in-process, no NBD)" % deepest,
+        "value": "x%.3f (%.2f us vs %.2f us)" % (e_ratio, eng["d%d-g%d" % (deepest, deepest)]["meanUs"], e1),
+        "met": abs(e_ratio - 1) <= 0.05,
+    })
     lat_ratio = agg(samples[("thinly", deepest)][1], "mean_us") / base["thinly"][0]
     iops_ratio = agg(samples[("thinly", deepest)][32], "iops") / base["thinly"][1]
     targets.append({
-        "what": "thinly at depth %d within 5 %% of depth 1 (4 KiB randread)" % deepest,
+        "what": "fio over NBD: thinly at depth %d within 5 %% of depth 1 (4 KiB randread)" % deepest,
         "value": "QD1 latency x%.3f, QD32 IOPS x%.3f" % (lat_ratio, iops_ratio),
         "met": abs(lat_ratio - 1) <= 0.05 and abs(iops_ratio - 1) <= 0.05,
     })
@@ -118,6 +141,8 @@ def report(c, built, qcow_secs, samples, quick):
         for qd in (1, 32):
             series.append({"name": "%s QD%d" % (system, qd), "x": ds,
                            "y": [agg(samples[(system, d)][qd], "mean_us") for d in ds]})
+    series.append({"name": "thinly engine alone (in-process)", "x": c["thinly"],
+                   "y": [eng["d%d-g%d" % (d, d)]["meanUs"] for d in c["thinly"]]})
     plot = {"file": os.path.join(b.PLOTS, "read-latency-vs-depth.png"),
             "title": "4 KiB random read on the newest snapshot (%s volume, over NBD)" % c["size"],
             "xLabel": "snapshot depth", "yLabel": "mean completion latency (us)", "logX": True, "logY": True,
@@ -133,9 +158,15 @@ def report(c, built, qcow_secs, samples, quick):
             "qemu-io -f qcow2 qN-gI.qcow2 < 'write -P 0xII OFFSET 64k' per planned block" % c["size"],
             "thinly serve --pool POOL --socket S;  qemu-nbd --read-only --persistent --format=qcow2 --cache=writeback "
             "--shared=8 --socket=S --export-name=top qN-gN.qcow2",
+            "java -cp thinly-bench/target/benchmarks.jar dev.thinly.bench.tool.Tool read-latency dir=POOL "
+            "volumes=%s rounds=%d" % (",".join("d%d-g%d" % (d, d) for d in c["thinly"]), c["engine_rounds"]),
             b.fio_command_line(1, c["runtime"]) + "   (and --iodepth=32)",
         ],
-        "tables": [{
+        "tables": [
+            {"title": "thinly engine alone: 4 KiB random reads through the library (Volume.read), %d rounds of "
+                      "2,000 per volume, volumes taking turns" % c["engine_rounds"],
+             "columns": ["depth", "mean us", "p50 us", "p99 us", "mean / depth 1"], "rows": engine_rows},
+            {"title": "fio over NBD (thinly serve vs qemu-nbd), medians of %d rounds" % c["rounds"],
             "columns": ["system", "depth", "QD1 mean us", "QD1 p99 us", "QD32 IOPS", "QD32 mean us",
                         "QD1 latency / depth 1", "QD32 IOPS / depth 1", "qcow2 / thinly (QD1 lat / QD32 IOPS)"],
             "rows": rows}],
@@ -145,7 +176,8 @@ def report(c, built, qcow_secs, samples, quick):
             "Build: thinly chains %.0f s (library, %s), qcow2 chains %.0f s (qemu-img + qemu-io)."
             % (built["seconds"], ", ".join("depth %d %.1f s" % (x["depth"], x["seconds"]) for x in built["chains"]),
                qcow_secs),
-            "Medians of %d rounds of %d s per point; in each round every system and depth is measured in turn."
+            "fio: medians of %d rounds of %d s per point; in each round every system and depth is measured in "
+            "turn. Before measuring, every volume and image was read whole, so all data is in the page cache."
             % (c["rounds"], c["runtime"]),
         ],
     }

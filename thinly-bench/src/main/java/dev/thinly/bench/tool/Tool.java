@@ -23,6 +23,7 @@ public final class Tool {
       case "open-cost" -> OpenCost.run(a);
       case "check-metadata" -> CheckMetadata.run(a);
       case "commit-cost" -> CommitCost.run(a);
+      case "read-latency" -> ReadLatency.run(a);
       case "plot" -> Plot.run(a);
       default -> {
         System.err.println("unknown command " + argv[0]);
