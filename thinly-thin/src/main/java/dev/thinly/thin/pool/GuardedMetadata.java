@@ -28,8 +28,13 @@ final class GuardedMetadata {
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final ReadEpochs epochs = new ReadEpochs();
   private final PoolEvents events;
-  /** Completed data writes; a commit skips its second data flush if none happened meanwhile. */
+  /** Completed data writes; a commit skips a data flush if none happened since the last one. */
   private final LongAdder dataWrites = new LongAdder();
+  /**
+   * {@link #dataWrites} as it was when the last successful data flush started: every write counted
+   * there is durable. -1 until the first flush. Written only by {@link #commit} (one thread).
+   */
+  private long flushedWrites = -1;
   private volatile PoolMode mode;
   private volatile String modeReason = "";
   private volatile boolean closed;
@@ -121,18 +126,20 @@ final class GuardedMetadata {
    * Commits: data flush, then (under the write lock) another data flush if data was written
    * meanwhile, the metadata commit, and the release of data blocks freed by it once no reader can
    * still be reading them. Returns the number of metadata blocks written.
+   *
+   * <p>A data flush is skipped when no data write completed since the last one started: a mapping
+   * is inserted only after its data write completed (and was counted), so then everything the
+   * transaction maps is durable already. A snapshot, a create or a delete, and a client's FLUSH
+   * on a volume that was only read, cost no data-device fdatasync.
    */
   long commit() {
-    long writesBefore = dataWrites.sum();
-    dataDevice.flush();
+    flushDataIfWritten();
     lock.writeLock().lock();
     try {
       if (!pm.hasChanges() || mode == PoolMode.RO || mode == PoolMode.NEEDS_CHECK) {
         return 0;
       }
-      if (dataWrites.sum() != writesBefore) {
-        dataDevice.flush();
-      }
+      flushDataIfWritten();
       long blocksBefore = pm.blockManager().deviceWrites();
       guarded(
           p -> {
@@ -143,6 +150,14 @@ final class GuardedMetadata {
       return pm.blockManager().deviceWrites() - blocksBefore;
     } finally {
       lock.writeLock().unlock();
+    }
+  }
+
+  private void flushDataIfWritten() {
+    long writes = dataWrites.sum();
+    if (writes != flushedWrites) {
+      dataDevice.flush();
+      flushedWrites = writes;
     }
   }
 
