@@ -77,8 +77,9 @@ def report(c, r, qmarks, engine, samples, last, quick):
                      b.fmt(tm["metadataBlocksAdded"]), b.fmt(tm["metadataBlocksAdded"] * 4096 / k, 0),
                      b.fmt(qm["bytes"] / k, 0)])
     eg, ec = engine["results"]["golden"], engine["results"][last]
-    read_rows = [["thinly engine (in-process)", b.fmt(eg["meanUs"], 2), b.fmt(ec["meanUs"], 2),
-                  b.fmt(ec["meanUs"] / eg["meanUs"], 3), "", "", ""]]
+    key = "medianBurstMeanUs"
+    read_rows = [["thinly engine (in-process)", b.fmt(eg[key], 3), b.fmt(ec[key], 3),
+                  b.fmt(ec[key] / eg[key], 3), "", "", ""]]
     for system in ("thinly", "qcow2"):
         g, cl = samples[(system, "golden")], samples[(system, last)]
         gl, cll = exp_depth.agg(g[1], "mean_us"), exp_depth.agg(cl[1], "mean_us")
@@ -119,10 +120,10 @@ def report(c, r, qmarks, engine, samples, last, quick):
                          "clone QD32 IOPS", "clone / golden"],
              "rows": read_rows}],
         "plots": ["clone-time.png"],
-        "targets": [{"what": "engine: read on clone #%d as fast as on the golden volume (within 5 %%)" % k,
-                     "value": "x%.3f" % (ec["meanUs"] / eg["meanUs"]), "met": abs(ec["meanUs"] / eg["meanUs"] - 1) <= 0.05},
-                    {"what": "fio over NBD: read on clone #%d as fast as on the golden volume (within 5 %%)" % k,
-                     "value": "QD1 latency x%.3f" % tl, "met": abs(tl - 1) <= 0.05}],
+        "targets": [{"what": "engine: read on clone #%d no more than 5 %% slower than on the golden volume" % k,
+                     "value": "x%.3f" % (ec[key] / eg[key]), "met": ec[key] / eg[key] <= 1.05},
+                    {"what": "fio over NBD: read on clone #%d no more than 5 %% slower than on the golden volume" % k,
+                     "value": "QD1 latency x%.3f" % tl, "met": tl <= 1.05}],
         "notes": [
             "thinly clones are made one at a time through the library (ThinPool.snapshot: the catalog "
             "version is written and synced, the metadata committed), so each is durable when it returns; "

@@ -104,10 +104,11 @@ def agg(runs, key):
 def report(c, built, qcow_secs, engine, samples, quick):
     rows = []
     eng = engine["results"]
-    e1 = eng["d1-g1"]["meanUs"]
-    engine_rows = [[d, b.fmt(eng["d%d-g%d" % (d, d)]["meanUs"], 2), b.fmt(eng["d%d-g%d" % (d, d)]["p50Us"], 2),
-                    b.fmt(eng["d%d-g%d" % (d, d)]["p99Us"], 2), b.fmt(eng["d%d-g%d" % (d, d)]["meanUs"] / e1, 3)]
-                   for d in c["thinly"]]
+    key = "medianBurstMeanUs"
+    e1 = eng["d1-g1"][key]
+    engine_rows = [[d, b.fmt(eng["d%d-g%d" % (d, d)][key], 3), b.fmt(eng["d%d-g%d" % (d, d)]["meanUs"], 3),
+                    b.fmt(eng["d%d-g%d" % (d, d)]["p50Us"], 2), b.fmt(eng["d%d-g%d" % (d, d)]["p99Us"], 2),
+                    b.fmt(eng["d%d-g%d" % (d, d)][key] / e1, 3)] for d in c["thinly"]]
     base = {}
     for (system, depth) in sorted(samples, key=lambda k: (k[0] != "thinly", k[1])):
         s = samples[(system, depth)]
@@ -122,18 +123,18 @@ def report(c, built, qcow_secs, engine, samples, quick):
                      b.fmt(lat1 / base[system][0], 3), b.fmt(iops32 / base[system][1], 3), vs])
     targets = []
     deepest = max(c["thinly"])
-    e_ratio = eng["d%d-g%d" % (deepest, deepest)]["meanUs"] / e1
+    e_ratio = eng["d%d-g%d" % (deepest, deepest)][key] / e1
     targets.append({
-        "what": "engine: 4 KiB read at depth %d within 5 %% of depth 1 (in-process, no NBD)" % deepest,
-        "value": "x%.3f (%.2f us vs %.2f us)" % (e_ratio, eng["d%d-g%d" % (deepest, deepest)]["meanUs"], e1),
-        "met": abs(e_ratio - 1) <= 0.05,
+        "what": "engine: 4 KiB read at depth %d no more than 5 %% slower than at depth 1 (in-process, no NBD)" % deepest,
+        "value": "x%.3f (%.3f us vs %.3f us)" % (e_ratio, eng["d%d-g%d" % (deepest, deepest)][key], e1),
+        "met": e_ratio <= 1.05,
     })
     lat_ratio = agg(samples[("thinly", deepest)][1], "mean_us") / base["thinly"][0]
     iops_ratio = agg(samples[("thinly", deepest)][32], "iops") / base["thinly"][1]
     targets.append({
-        "what": "fio over NBD: thinly at depth %d within 5 %% of depth 1 (4 KiB randread)" % deepest,
+        "what": "fio over NBD: thinly at depth %d no more than 5 %% slower than at depth 1 (4 KiB randread)" % deepest,
         "value": "QD1 latency x%.3f, QD32 IOPS x%.3f" % (lat_ratio, iops_ratio),
-        "met": abs(lat_ratio - 1) <= 0.05 and abs(iops_ratio - 1) <= 0.05,
+        "met": lat_ratio <= 1.05 and iops_ratio >= 0.95,
     })
     series = []
     for system in ("thinly", "qcow2"):
@@ -142,7 +143,7 @@ def report(c, built, qcow_secs, engine, samples, quick):
             series.append({"name": "%s QD%d" % (system, qd), "x": ds,
                            "y": [agg(samples[(system, d)][qd], "mean_us") for d in ds]})
     series.append({"name": "thinly engine alone (in-process)", "x": c["thinly"],
-                   "y": [eng["d%d-g%d" % (d, d)]["meanUs"] for d in c["thinly"]]})
+                   "y": [eng["d%d-g%d" % (d, d)][key] for d in c["thinly"]]})
     plot = {"file": os.path.join(b.PLOTS, "read-latency-vs-depth.png"),
             "title": "4 KiB random read on the newest snapshot (%s volume, over NBD)" % c["size"],
             "xLabel": "snapshot depth", "yLabel": "mean completion latency (us)", "logX": True, "logY": True,
@@ -165,7 +166,8 @@ def report(c, built, qcow_secs, engine, samples, quick):
         "tables": [
             {"title": "thinly engine alone: 4 KiB random reads through the library (Volume.read), %d rounds of "
                       "2,000 per volume, volumes taking turns" % c["engine_rounds"],
-             "columns": ["depth", "mean us", "p50 us", "p99 us", "mean / depth 1"], "rows": engine_rows},
+             "columns": ["depth", "median of burst means us", "mean us", "p50 us", "p99 us",
+                         "median burst mean / depth 1"], "rows": engine_rows},
             {"title": "fio over NBD (thinly serve vs qemu-nbd), medians of %d rounds" % c["rounds"],
             "columns": ["system", "depth", "QD1 mean us", "QD1 p99 us", "QD32 IOPS", "QD32 mean us",
                         "QD1 latency / depth 1", "QD32 IOPS / depth 1", "qcow2 / thinly (QD1 lat / QD32 IOPS)"],

@@ -11,7 +11,7 @@ TITLE = "4. Pool open time and heap vs mappings"
 def config(quick):
     if quick:
         return dict(mappings=[1_000_000, 5_000_000], runtime=3, rounds=1, reads=5000)
-    return dict(mappings=[1_000_000, 10_000_000, 50_000_000], runtime=10, rounds=2, reads=20000)
+    return dict(mappings=[1_000_000, 10_000_000, 50_000_000], runtime=5, rounds=3, reads=20000)
 
 
 def run(quick):

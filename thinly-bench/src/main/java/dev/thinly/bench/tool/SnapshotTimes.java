@@ -16,7 +16,11 @@ import java.nio.file.Path;
  *       same metadata, the engine's part alone (no catalog).
  * </ul>
  *
- * <pre>dir=POOL mappings=16777216 count=200 [warmup=20]</pre>
+ * <p>With {@code build=true} it only builds the pool, so that the runner can build every size
+ * first and then measure them in alternating rounds ({@code round} keeps the names apart).
+ *
+ * <pre>dir=POOL mappings=16777216 build=true
+ * dir=POOL mappings=16777216 count=60 [warmup=20] [round=0]</pre>
  */
 final class SnapshotTimes {
   private SnapshotTimes() {}
@@ -24,16 +28,22 @@ final class SnapshotTimes {
   static void run(Args a) {
     Path dir = a.path("dir");
     long mappings = Long.parseLong(a.string("mappings"));
+    boolean build = Boolean.parseBoolean(a.string("build", "false"));
     int count = a.integer("count", 200);
     int warmup = a.integer("warmup", 20);
+    int round = a.integer("round", 0);
     a.checkAllUsed();
-    long buildNanos = BenchPools.mappedPool(dir, mappings, 1L << 30);
-    Out.progress("%,d mappings built in %.1f s", mappings, Out.seconds(buildNanos));
+    if (build) {
+      long buildNanos = BenchPools.mappedPool(dir, mappings, 1L << 30);
+      Out.progress("%,d mappings built in %.1f s", mappings, Out.seconds(buildNanos));
+      new Out().put("mappings", mappings).put("buildSeconds", Out.seconds(buildNanos)).print();
+      return;
+    }
     long[] pool = new long[count];
     try (ThinPool p = BenchPools.open(dir)) {
       for (int i = -warmup; i < count; i++) {
         long t0 = System.nanoTime();
-        p.snapshot("origin", "snap-" + (i + warmup), false);
+        p.snapshot("origin", "snap-" + round + "-" + (i + warmup), false);
         long t = System.nanoTime() - t0;
         if (i >= 0) {
           pool[i] = t;
@@ -43,7 +53,7 @@ final class SnapshotTimes {
     long[] metadata = new long[count];
     try (PoolMetadata pm =
         PoolMetadata.open(FileBlockDevice.open(dir.resolve("metadata")), BenchPools.CACHE_BYTES, false)) {
-      long id = 1_000_000;
+      long id = 1_000_000 + 100_000L * round;
       for (int i = -warmup; i < count; i++) {
         long t0 = System.nanoTime();
         pm.createSnap(id++, 0);
@@ -56,7 +66,6 @@ final class SnapshotTimes {
     }
     new Out()
         .put("mappings", mappings)
-        .put("buildSeconds", Out.seconds(buildNanos))
         .put("poolNanos", pool)
         .put("metadataNanos", metadata)
         .print();
