@@ -186,7 +186,10 @@ def save(section):
 
 
 def plot(specs):
-    """Renders PNGs with the Java plot tool (XChart)."""
+    """Renders PNGs with the Java plot tool (XChart); a spec's file is a name in docs/benchmarks/."""
+    if not specs:
+        return
+    specs = [dict(s, file=os.path.join(PLOTS, os.path.basename(s["file"]))) for s in specs]
     os.makedirs(PLOTS, exist_ok=True)
     os.makedirs(RESULTS, exist_ok=True)
     path = os.path.join(RESULTS, "plots.tmp.json")

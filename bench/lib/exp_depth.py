@@ -109,17 +109,20 @@ def report(c, built, qcow_secs, engine, samples, quick):
     engine_rows = [[d, b.fmt(eng["d%d-g%d" % (d, d)][key], 3), b.fmt(eng["d%d-g%d" % (d, d)]["meanUs"], 3),
                     b.fmt(eng["d%d-g%d" % (d, d)]["p50Us"], 2), b.fmt(eng["d%d-g%d" % (d, d)]["p99Us"], 2),
                     b.fmt(eng["d%d-g%d" % (d, d)][key] / e1, 3)] for d in c["thinly"]]
+    # QD1 is judged on the median latency (p50 of each run, median over rounds): the mean moves with
+    # every burst of the other tenants of this machine, the median hardly
     base = {}
     for (system, depth) in sorted(samples, key=lambda k: (k[0] != "thinly", k[1])):
         s = samples[(system, depth)]
-        lat1, p99, iops32, lat32 = agg(s[1], "mean_us"), agg(s[1], "p99_us"), agg(s[32], "iops"), agg(s[32], "mean_us")
+        mean1, lat1, p99 = agg(s[1], "mean_us"), agg(s[1], "p50_us"), agg(s[1], "p99_us")
+        iops32, lat32 = agg(s[32], "iops"), agg(s[32], "mean_us")
         if depth == min(d for (sy, d) in samples if sy == system):
             base[system] = (lat1, iops32)
         thin = samples.get(("thinly", depth))
         vs = ""
         if system == "qcow2" and thin:
-            vs = b.fmt(lat1 / agg(thin[1], "mean_us"), 2) + " / " + b.fmt(iops32 / agg(thin[32], "iops"), 2)
-        rows.append([system, depth, b.fmt(lat1), b.fmt(p99), b.fmt(iops32), b.fmt(lat32),
+            vs = b.fmt(lat1 / agg(thin[1], "p50_us"), 2) + " / " + b.fmt(iops32 / agg(thin[32], "iops"), 2)
+        rows.append([system, depth, b.fmt(lat1), b.fmt(mean1), b.fmt(p99), b.fmt(iops32), b.fmt(lat32),
                      b.fmt(lat1 / base[system][0], 3), b.fmt(iops32 / base[system][1], 3), vs])
     targets = []
     deepest = max(c["thinly"])
@@ -129,11 +132,11 @@ def report(c, built, qcow_secs, engine, samples, quick):
         "value": "x%.3f (%.3f us vs %.3f us)" % (e_ratio, eng["d%d-g%d" % (deepest, deepest)][key], e1),
         "met": e_ratio <= 1.05,
     })
-    lat_ratio = agg(samples[("thinly", deepest)][1], "mean_us") / base["thinly"][0]
+    lat_ratio = agg(samples[("thinly", deepest)][1], "p50_us") / base["thinly"][0]
     iops_ratio = agg(samples[("thinly", deepest)][32], "iops") / base["thinly"][1]
     targets.append({
         "what": "fio over NBD: thinly at depth %d no more than 5 %% slower than at depth 1 (4 KiB randread)" % deepest,
-        "value": "QD1 latency x%.3f, QD32 IOPS x%.3f" % (lat_ratio, iops_ratio),
+        "value": "QD1 p50 latency x%.3f, QD32 IOPS x%.3f" % (lat_ratio, iops_ratio),
         "met": lat_ratio <= 1.05 and iops_ratio >= 0.95,
     })
     series = []
@@ -148,9 +151,9 @@ def report(c, built, qcow_secs, engine, samples, quick):
             "title": "4 KiB random read on the newest snapshot (%s volume, over NBD)" % c["size"],
             "xLabel": "snapshot depth", "yLabel": "mean completion latency (us)", "logX": True, "logY": True,
             "series": series}
-    b.plot([plot])
+    plot_specs = [plot]
     return {
-        "id": ID, "title": TITLE, "quick": quick, "params": c,
+        "id": ID, "title": TITLE, "quick": quick, "params": c, "plot_specs": plot_specs,
         "commands": [
             "bench/run --only depth" + (" --quick" if quick else ""),
             "java -cp thinly-bench/target/benchmarks.jar dev.thinly.bench.tool.Tool chain dir=POOL size=%s "
@@ -169,8 +172,8 @@ def report(c, built, qcow_secs, engine, samples, quick):
              "columns": ["depth", "median of burst means us", "mean us", "p50 us", "p99 us",
                          "median burst mean / depth 1"], "rows": engine_rows},
             {"title": "fio over NBD (thinly serve vs qemu-nbd), medians of %d rounds" % c["rounds"],
-            "columns": ["system", "depth", "QD1 mean us", "QD1 p99 us", "QD32 IOPS", "QD32 mean us",
-                        "QD1 latency / depth 1", "QD32 IOPS / depth 1", "qcow2 / thinly (QD1 lat / QD32 IOPS)"],
+            "columns": ["system", "depth", "QD1 p50 us", "QD1 mean us", "QD1 p99 us", "QD32 IOPS", "QD32 mean us",
+                        "QD1 p50 / depth 1", "QD32 IOPS / depth 1", "qcow2 / thinly (QD1 p50 / QD32 IOPS)"],
             "rows": rows}],
         "plots": ["read-latency-vs-depth.png"],
         "targets": targets,
@@ -179,7 +182,9 @@ def report(c, built, qcow_secs, engine, samples, quick):
             % (built["seconds"], ", ".join("depth %d %.1f s" % (x["depth"], x["seconds"]) for x in built["chains"]),
                qcow_secs),
             "fio: medians of %d rounds of %d s per point; in each round every system and depth is measured in "
-            "turn. Before measuring, every volume and image was read whole, so all data is in the page cache."
+            "turn. Before measuring, every volume and image was read whole, so all data is in the page cache. "
+            "QD1 is compared on the median latency (each run's p50, median over the rounds): on this shared "
+            "machine a run's mean moves with every burst of the other tenants' work, its median hardly."
             % (c["rounds"], c["runtime"]),
         ],
     }

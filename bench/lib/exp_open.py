@@ -50,14 +50,14 @@ def report(c, points, quick):
                      b.fmt(o["heapAfterOpenBytes"] / 2**20, 1), b.fmt(o["heapAfterReadsBytes"] / 2**20, 1),
                      b.fmt(o["maxHeapBytes"] / 2**20, 0), b.fmt(p["read_p50"], 1), b.fmt(p["read_p99"], 1)])
         s = p["samples"]
-        l_small, l_big = exp_depth.agg(s["256m"][1], "mean_us"), exp_depth.agg(s["default"][1], "mean_us")
+        l_small, l_big = exp_depth.agg(s["256m"][1], "p50_us"), exp_depth.agg(s["default"][1], "p50_us")
         i_small, i_big = exp_depth.agg(s["256m"][32], "iops"), exp_depth.agg(s["default"][32], "iops")
         p["ratios"] = (l_small / l_big, i_small / i_big)
         serve_rows.append([b.fmt(p["mappings"]), b.fmt(l_small), b.fmt(l_big), b.fmt(l_small / l_big, 3),
                            b.fmt(i_small), b.fmt(i_big), b.fmt(i_small / i_big, 3)])
     first, last = points[0], points[-1]
     xs = [p["mappings"] for p in points]
-    b.plot([{
+    plot_specs = [{
         "file": os.path.join(b.PLOTS, "open-vs-mappings.png"),
         "title": "Opening a pool vs mappings (JVM with -Xmx256m)",
         "xLabel": "mappings", "yLabel": "ms / blocks / MiB", "logX": True, "yMin": 0,
@@ -66,11 +66,11 @@ def report(c, points, quick):
             {"name": "metadata blocks read by open", "x": xs, "y": [p["open"]["metadataOpenBlocksRead"] for p in points]},
             {"name": "heap after open, MiB", "x": xs, "y": [p["open"]["heapAfterOpenBytes"] / 2**20 for p in points]},
             {"name": "in-process 4 KiB read p50 us", "x": xs, "y": [p["read_p50"] for p in points]},
-        ]}])
+        ]}]
     const_reads = len({p["open"]["metadataOpenBlocksRead"] for p in points}) == 1
     worst = min(min(p["ratios"][1], 1 / p["ratios"][0]) for p in points)
     return {
-        "id": ID, "title": TITLE, "quick": quick, "params": c,
+        "id": ID, "title": TITLE, "quick": quick, "params": c, "plot_specs": plot_specs,
         "commands": [
             "bench/run --only open" + (" --quick" if quick else ""),
             "java -cp thinly-bench/target/benchmarks.jar dev.thinly.bench.tool.Tool open-cost dir=POOL mappings=N build=true",
@@ -85,7 +85,7 @@ def report(c, points, quick):
                          "pool open ms", "heap after open MiB", "heap after reads MiB", "max heap MiB",
                          "read p50 us", "read p99 us"], "rows": rows},
             {"title": "Serving: thinly serve with -Xmx256m vs the default heap (fio over NBD, random 4 KiB over the whole volume)",
-             "columns": ["mappings", "QD1 us -Xmx256m", "QD1 us default", "ratio", "QD32 IOPS -Xmx256m",
+             "columns": ["mappings", "QD1 p50 us -Xmx256m", "QD1 p50 us default", "ratio", "QD32 IOPS -Xmx256m",
                          "QD32 IOPS default", "ratio"], "rows": serve_rows}],
         "plots": ["open-vs-mappings.png"],
         "targets": [

@@ -72,7 +72,7 @@ def run(quick):
          "met": last["pool_p50"] <= 1.25 * first["pool_p50"]},
     ]
     sizes = [p["mappings"] * BLOCK / (1 << 30) for p in points]
-    b.plot([{
+    plot_specs = [{
         "file": os.path.join(b.PLOTS, "snapshot-time-vs-mapped.png"),
         "title": "Snapshot creation time vs mapped size of the origin",
         "xLabel": "mapped GiB", "yLabel": "ms", "logX": True, "logY": True,
@@ -82,9 +82,9 @@ def run(quick):
             {"name": "thinly metadata p50 (createSnap + commit)", "x": sizes, "y": [p["meta_p50"] / 1000 for p in points]},
             {"name": "qcow2 internal (qemu-img snapshot -c)", "x": sizes, "y": [p["internal"] * 1000 for p in points]},
             {"name": "qcow2 external (qemu-img create -b)", "x": sizes, "y": [p["external"] * 1000 for p in points]},
-        ]}])
+        ]}]
     return {
-        "id": ID, "title": TITLE, "quick": quick, "params": c,
+        "id": ID, "title": TITLE, "quick": quick, "params": c, "plot_specs": plot_specs,
         "commands": [
             "bench/run --only snapshot" + (" --quick" if quick else ""),
             "java -cp thinly-bench/target/benchmarks.jar dev.thinly.bench.tool.Tool snapshot-times dir=POOL "
