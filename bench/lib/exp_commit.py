@@ -31,12 +31,11 @@ def run(quick):
         rows.append([b.fmt(k), b.fmt(w, 0), b.fmt(n, 0), b.fmt(w / n, 2), b.fmt(w / k, 2), b.fmt(ms, 2)])
     plot_specs = [{
         "file": os.path.join(b.PLOTS, "commit-cost.png"),
-        "title": "Metadata blocks written by one commit (device with %s mappings)" % b.fmt(c["mappings"]),
+        "title": "Metadata blocks written by one transaction and its commit (%s mappings)" % b.fmt(c["mappings"]),
         "xLabel": "mappings changed in the transaction", "yLabel": "4 KiB blocks written", "logX": True, "logY": True,
         "series": [{"name": "thinly: blocks written", "x": [p[0] for p in pts], "y": [p[1] for p in pts]},
                    {"name": "lower bound: changed B-tree paths + data bitmaps + superblock", "x": [p[0] for p in pts],
                     "y": [p[2] for p in pts]}]}]
-    worst = max(p[1] / p[2] for p in pts)
     return {
         "id": ID, "title": TITLE, "quick": quick, "params": c, "plot_specs": plot_specs,
         "commands": [
@@ -50,11 +49,13 @@ def run(quick):
             "rows": rows}],
         "plots": ["commit-cost.png"],
         "targets": [{"what": "commit writes little more than the format forces (at most 1.5x the lower bound + 8 blocks)",
-                     "value": "worst written / bound = %.2f" % worst,
+                     "value": "written / bound: " + ", ".join("k=%s %.2f" % (b.fmt(p[0]), p[1] / p[2]) for p in pts),
                      "met": all(p[1] <= 1.5 * p[2] + 8 for p in pts)}],
         "notes": [
             "Each transaction remaps k random mapped blocks to newly allocated data blocks (what a write to a "
-            "block shared with a snapshot does), then commits; medians of %d transactions per k. The bound "
+            "block shared with a snapshot does), then commits; medians of %d transactions per k. Blocks "
+            "written count the whole transaction: a big one writes dirty blocks back early when they overfill "
+            "the 64 MiB cache, and those count too. The bound "
             "counts what the format forces any implementation to write: the distinct mapping-tree nodes on the "
             "root-to-leaf paths of the changed keys (before the change; copy-on-write writes each once), the "
             "data space map bitmaps holding the old or new data block of a remap (2 bits per block, 16,320 "

@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Experiment 6: metadata blocks written by one commit against the number of mappings changed in
- * its transaction, on a device with {@code mappings} mappings. For each batch size k, k random
+ * Experiment 6: metadata blocks written by one transaction (its early write-backs, when its dirty
+ * blocks overfill the cache, and its commit) against the number of mappings changed in it, on a device with {@code mappings} mappings. For each batch size k, k random
  * mapped blocks are remapped to new data blocks (a write to a snapshot-shared block does exactly
  * this) and the transaction is committed. The comparison is the least the format lets a commit
  * write: every distinct node on the paths from the root to the changed leaves (counted on the tree
@@ -54,13 +54,14 @@ final class CommitCost {
           long[] keys = SnapshotChain.sample(r, mappings, (int) k);
           long pathNodes = pathNodes(pm, keys);
           LongHashSet bitmaps = new LongHashSet();
+          // from here: a big transaction writes dirty blocks back early when they overfill the cache
+          long writes0 = pm.blockManager().deviceWrites();
           for (long key : keys) {
             long fresh = pm.allocateDataBlock().orElseThrow();
             bitmaps.add(BlockTime.dataBlock(pm.lookup(0, key)) / Bitmap.ENTRIES);
             bitmaps.add(fresh / Bitmap.ENTRIES);
             pm.insert(0, key, fresh);
           }
-          long writes0 = pm.blockManager().deviceWrites();
           long t0 = System.nanoTime();
           pm.commit();
           long nanos = System.nanoTime() - t0;
