@@ -6,6 +6,7 @@
 #   SIZE_MIB=4096 RUNS=5 bench/import-throughput.sh
 #   WORK_DIR=/mnt/fast bench/import-throughput.sh
 #   PROFILE=1 bench/import-throughput.sh        # also records one import with JFR and prints hot methods
+#   QUICK=1 bench/import-throughput.sh          # 256 MiB image, 1 run each (for bench/run --quick)
 #
 # Both sides read the image from the page cache (it was just written and is read once before
 # timing). cp does not sync; thinly import ends with a flush (fdatasync of data and metadata), so
@@ -13,8 +14,13 @@
 # JVM start-up, as a user sees it; the start-up alone is printed too.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-size_mib=${SIZE_MIB:-1024}
-runs=${RUNS:-3}
+if [ "${QUICK:-0}" = 1 ]; then
+  size_mib=${SIZE_MIB:-256}
+  runs=${RUNS:-1}
+else
+  size_mib=${SIZE_MIB:-1024}
+  runs=${RUNS:-3}
+fi
 work=${WORK_DIR:-$(mktemp -d "${TMPDIR:-/var/tmp}/thinly-bench.XXXXXX")}
 mkdir -p "$work"
 cleanup() { rm -rf "$work/img" "$work/cp.out" "$work/pool" "$work/import.jfr" "$work/timing" "$work/timing.raw"; rmdir "$work" 2>/dev/null || true; }

@@ -119,14 +119,22 @@ public final class BTree {
 
   // ---------------------------------------------------------------- insert
 
-  /** Inserts or overwrites {@code key}; an overwritten value is dec'd unless it is the same. */
+  /**
+   * Inserts or overwrites {@code key}; an overwritten value is dec'd unless it is the same.
+   *
+   * <p>A new key splits every full node on its way down (the kernel's top-down insert), so the
+   * leaf has room. An overwrite grows no node and splits nothing: splitting there would halve
+   * leaves that a bulk load or restore packed full, doubling the nodes a commit writes when a
+   * snapshot's shared blocks are remapped (docs/benchmarks.md, experiment 6).
+   */
   public Insert insert(long root, long key, byte[] value) {
     if (value.length != valueType.sizeBytes()) {
       throw new IllegalArgumentException("value of " + value.length + " bytes in a tree of " + valueType.sizeBytes());
     }
+    boolean overwrite = findLeaf(root, key, new int[1]) != null;
     WriteBlock n = shadowRoot(root);
     long newRoot = n.blocknr();
-    if (Node.nrEntries(n) == Node.maxEntries(n)) {
+    if (!overwrite && Node.nrEntries(n) == Node.maxEntries(n)) {
       splitBeneath(n);
     }
     while (true) {
@@ -149,7 +157,7 @@ public final class BTree {
         Node.setKey(n, 0, key);
       }
       WriteBlock child = shadowChild(n, i);
-      if (Node.nrEntries(child) == Node.maxEntries(child)) {
+      if (!overwrite && Node.nrEntries(child) == Node.maxEntries(child)) {
         WriteBlock right = splitChild(n, i, child);
         if (Long.compareUnsigned(key, Node.key(right, 0)) >= 0) {
           child = right;

@@ -75,6 +75,42 @@ class BTreeTest {
     assertThat(plain.lookupGreaterOrEqual(root, 6)).hasValue(1000);
   }
 
+  /** Overwriting keys of full nodes splits nothing; a new key still splits on its way down. */
+  @Test
+  void anOverwriteNeverSplitsAFullNode() {
+    long root = tree(252 * 2);
+    int leavesBefore = leaves(root);
+    // fill every leaf to the brim with odd keys, then overwrite every key
+    for (int i = 0; i < 252 * 2; i++) {
+      root = plain.insertLong(root, 1_000_000 + i, 1).root();
+    }
+    int full = leaves(root);
+    for (int i = 0; i < 252 * 2; i++) {
+      root = plain.insertLong(root, i, i * 7L).root();
+      root = plain.insertLong(root, 1_000_000 + i, 2).root();
+    }
+    assertThat(leaves(root)).isEqualTo(full).isGreaterThanOrEqualTo(leavesBefore);
+    assertThat(TreeShape.problems(f.tm(), root)).isEmpty();
+    assertThat(plain.lookupLong(root, 251)).hasValue(251 * 7L);
+    assertThat(plain.lookupLong(root, 1_000_000)).hasValue(2);
+    assertThat(plain.insertLong(root, 500_000, 3).added()).isTrue();
+  }
+
+  private int leaves(long root) {
+    int[] n = {0};
+    java.util.Set<Long> seen = new java.util.HashSet<>();
+    BTreeWalker.forEach(
+        plain,
+        root,
+        (k, leaf, off) -> {
+          if (seen.add(leaf.blocknr())) {
+            n[0]++;
+          }
+          return true;
+        });
+    return n[0];
+  }
+
   @Test
   void valuesMustHaveTheTreesSize() {
     long root = plain.createEmpty();

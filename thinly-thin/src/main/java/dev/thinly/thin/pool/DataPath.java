@@ -1,5 +1,6 @@
 package dev.thinly.thin.pool;
 
+import dev.thinly.pdata.error.ReadOnlyException;
 import dev.thinly.pdata.io.BlockDevice;
 import dev.thinly.thin.format.BlockTime;
 import dev.thinly.thin.metadata.PoolMetadata;
@@ -170,12 +171,28 @@ final class DataPath {
     int[] held = locks.lock(thinId, first, last);
     try {
       WritePlan[] plans = space.prepare(thinId, first, last);
+      boolean inWindow = WritePlan.anyAllocated(plans);
       try {
-        writeData(plans, offsetBytes, src, lengthBytes);
-      } catch (RuntimeException e) {
-        space.release(plans);
-        throw e;
+        writeAndMap(thinId, plans, offsetBytes, src, lengthBytes);
+      } finally {
+        if (inWindow) {
+          md.exitAllocation();
+        }
       }
+    } finally {
+      locks.unlock(held);
+    }
+  }
+
+  /** Writes the data, then maps the new blocks; gives them back if either step fails. */
+  private void writeAndMap(long thinId, WritePlan[] plans, long offsetBytes, ByteBuffer src, long lengthBytes) {
+    try {
+      writeData(plans, offsetBytes, src, lengthBytes);
+    } catch (RuntimeException e) {
+      space.release(plans);
+      throw e;
+    }
+    try {
       md.write(
           pm -> {
             for (WritePlan p : plans) {
@@ -185,8 +202,14 @@ final class DataPath {
             }
             return null;
           });
-    } finally {
-      locks.unlock(held);
+    } catch (ReadOnlyException e) {
+      // the pool went read-only (metadata reserve reached) after this write got its blocks: give
+      // them back, or a later commit (after the metadata grows) would record them as leaked. A
+      // pool that needs a check aborted the transaction that held them: nothing to give back.
+      if (md.mode() == PoolMode.RO) {
+        space.release(plans);
+      }
+      throw e;
     }
   }
 

@@ -28,8 +28,19 @@ final class GuardedMetadata {
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final ReadEpochs epochs = new ReadEpochs();
   private final PoolEvents events;
-  /** Completed data writes; a commit skips its second data flush if none happened meanwhile. */
+  /** Completed data writes; a commit skips a data flush if none happened since the last one. */
   private final LongAdder dataWrites = new LongAdder();
+  /**
+   * {@link #dataWrites} as it was when the last successful data flush started: every write counted
+   * there is durable. -1 until the first flush. Written only by {@link #commit} (one thread).
+   */
+  private long flushedWrites = -1;
+  /**
+   * Held shared by a write from the allocation of its new data blocks until their mappings are
+   * inserted (or the blocks released), and exclusively by a commit. Fair, so a waiting commit holds
+   * back new allocations instead of starving behind them.
+   */
+  private final ReentrantReadWriteLock allocations = new ReentrantReadWriteLock(true);
   private volatile PoolMode mode;
   private volatile String modeReason = "";
   private volatile boolean closed;
@@ -131,26 +142,40 @@ final class GuardedMetadata {
    * meanwhile, the metadata commit, and the release of data blocks freed by it once no reader can
    * still be reading them. Returns the number of metadata blocks written.
    *
+   * <p>A data flush is skipped when no data write completed since the last one started: a mapping
+   * is inserted only after its data write completed (and was counted), so then everything the
+   * transaction maps is durable already. A snapshot, a create or a delete, and a client's FLUSH
+   * on a volume that was only read, cost no data-device fdatasync.
+   *
+   * <p>The commit waits for the writes inside their allocation window (see {@link
+   * #enterAllocation}): a transaction never records a data block allocated for a write whose
+   * mapping is not inserted yet, which a crash right after the commit would leak.
+   *
    * @param asked whether someone waits for durability (a flush, closing). A periodic commit that
-   *     nobody asked for does nothing while the metadata is unchanged: the data flush is there to
-   *     order data before the mappings that point at it, and in-place writes need no ordering
-   *     (flushing them every second anyway made random writes to provisioned blocks pay an
-   *     fdatasync of the data file a second, see docs/benchmarks.md).
+   *     nobody asked for does nothing while the metadata is unchanged: in-place writes need no
+   *     ordering, and flushing them every second anyway made random writes to provisioned blocks
+   *     pay an fdatasync of the data file a second (see docs/benchmarks.md).
    */
   long commit(boolean asked) {
     if (!asked && !hasChanges()) {
       return 0;
     }
-    long writesBefore = dataWrites.sum();
-    dataDevice.flush();
+    flushDataIfWritten();
+    allocations.writeLock().lock();
+    try {
+      return commitLocked();
+    } finally {
+      allocations.writeLock().unlock();
+    }
+  }
+
+  private long commitLocked() {
     lock.writeLock().lock();
     try {
       if (!pm.hasChanges() || mode == PoolMode.RO || mode == PoolMode.NEEDS_CHECK) {
         return 0;
       }
-      if (dataWrites.sum() != writesBefore) {
-        dataDevice.flush();
-      }
+      flushDataIfWritten();
       long blocksBefore = pm.blockManager().deviceWrites();
       guarded(
           p -> {
@@ -161,6 +186,14 @@ final class GuardedMetadata {
       return pm.blockManager().deviceWrites() - blocksBefore;
     } finally {
       lock.writeLock().unlock();
+    }
+  }
+
+  private void flushDataIfWritten() {
+    long writes = dataWrites.sum();
+    if (writes != flushedWrites) {
+      dataDevice.flush();
+      flushedWrites = writes;
     }
   }
 
@@ -188,6 +221,18 @@ final class GuardedMetadata {
       }
       i = j;
     }
+  }
+
+  /**
+   * Opens a write's allocation window; taken before the metadata lock (the commit's order), never
+   * by a thread that may wait for a commit before closing it.
+   */
+  void enterAllocation() {
+    allocations.readLock().lock();
+  }
+
+  void exitAllocation() {
+    allocations.readLock().unlock();
   }
 
   void noteDataWrite() {

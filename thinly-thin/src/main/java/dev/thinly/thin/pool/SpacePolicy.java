@@ -50,7 +50,12 @@ final class SpacePolicy {
     return Math.max(64, Math.min(4096, nrMetadataBlocks / 10));
   }
 
-  /** Plans a write of thin blocks {@code [first, last]}, allocating what it needs. */
+  /**
+   * Plans a write of thin blocks {@code [first, last]}, allocating what it needs. If a plan
+   * allocated a block, the caller is inside the allocation window ({@link
+   * GuardedMetadata#enterAllocation}) and must leave it once the mappings are inserted or the
+   * blocks released.
+   */
   WritePlan[] prepare(long thinId, long first, long last) {
     WritePlan[] plans = new WritePlan[(int) (last - first + 1)];
     long deadline = -1;
@@ -95,14 +100,21 @@ final class SpacePolicy {
   }
 
   private Outcome tryPrepare(long thinId, long first, WritePlan[] plans) {
+    md.enterAllocation();
+    boolean keepWindow = false;
     md.lock().writeLock().lock();
     try {
       if (md.mode() == PoolMode.NEEDS_CHECK) {
         md.checkWritable();
       }
-      return md.guarded(pm -> plan(pm, thinId, first, plans));
+      Outcome o = md.guarded(pm -> plan(pm, thinId, first, plans));
+      keepWindow = o == Outcome.OK && WritePlan.anyAllocated(plans);
+      return o;
     } finally {
       md.lock().writeLock().unlock();
+      if (!keepWindow) {
+        md.exitAllocation();
+      }
     }
   }
 

@@ -21,4 +21,13 @@ record WritePlan(Kind kind, long thinBlock, long dataBlock, long sourceBlock) {
   boolean allocated() {
     return kind != Kind.IN_PLACE;
   }
+
+  static boolean anyAllocated(WritePlan[] plans) {
+    for (WritePlan p : plans) {
+      if (p.allocated()) {
+        return true;
+      }
+    }
+    return false;
+  }
 }
