@@ -222,27 +222,11 @@ class TransactionManagerTest {
   }
 
   /** Records writes (first block and length in blocks) and flushes. */
-  static final class RecordingDevice implements dev.thinly.pdata.io.BlockDevice {
-    final dev.thinly.pdata.io.BlockDevice inner;
+  static final class RecordingDevice extends dev.thinly.pdata.testkit.ForwardingBlockDevice {
     final List<String> log = new ArrayList<>();
 
     RecordingDevice(dev.thinly.pdata.io.BlockDevice inner) {
-      this.inner = inner;
-    }
-
-    @Override
-    public String name() {
-      return inner.name();
-    }
-
-    @Override
-    public long sizeBytes() {
-      return inner.sizeBytes();
-    }
-
-    @Override
-    public void read(long offsetBytes, java.nio.ByteBuffer dst) {
-      inner.read(offsetBytes, dst);
+      super(inner);
     }
 
     @Override
@@ -264,13 +248,8 @@ class TransactionManagerTest {
     }
 
     @Override
-    public void grow(long newSizeBytes) {
-      inner.grow(newSizeBytes);
-    }
-
-    @Override
-    public boolean growable() {
-      return inner.growable();
+    public void release(long offsetBytes, long lengthBytes) {
+      discard(offsetBytes, lengthBytes);
     }
 
     @Override

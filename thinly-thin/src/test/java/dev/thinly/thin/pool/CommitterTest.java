@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.thinly.pdata.io.BlockDevice;
 import dev.thinly.pdata.io.FileBlockDevice;
 import dev.thinly.pdata.testkit.FaultInjectingBlockDevice;
+import dev.thinly.pdata.testkit.ForwardingBlockDevice;
 import dev.thinly.thin.testkit.ThinTools;
 import dev.thinly.thin.tools.Check;
 import dev.thinly.thin.tools.CheckOptions;
@@ -126,14 +127,13 @@ class CommitterTest {
   }
 
   /** A data device whose next write waits until the test releases it. */
-  private static final class StallingDevice implements BlockDevice {
-    private final BlockDevice inner;
+  private static final class StallingDevice extends ForwardingBlockDevice {
     private final CountDownLatch stalled = new CountDownLatch(1);
     private final CountDownLatch released = new CountDownLatch(1);
     private volatile boolean stallNext;
 
     StallingDevice(BlockDevice inner) {
-      this.inner = inner;
+      super(inner);
     }
 
     void stallNextWrite() {
@@ -160,51 +160,6 @@ class CommitterTest {
         }
       }
       inner.write(offsetBytes, src);
-    }
-
-    @Override
-    public String name() {
-      return inner.name();
-    }
-
-    @Override
-    public long sizeBytes() {
-      return inner.sizeBytes();
-    }
-
-    @Override
-    public void read(long offsetBytes, ByteBuffer dst) {
-      inner.read(offsetBytes, dst);
-    }
-
-    @Override
-    public void flush() {
-      inner.flush();
-    }
-
-    @Override
-    public void discard(long offsetBytes, long lengthBytes) {
-      inner.discard(offsetBytes, lengthBytes);
-    }
-
-    @Override
-    public void grow(long newSizeBytes) {
-      inner.grow(newSizeBytes);
-    }
-
-    @Override
-    public boolean growable() {
-      return inner.growable();
-    }
-
-    @Override
-    public long allocatedBytes() {
-      return inner.allocatedBytes();
-    }
-
-    @Override
-    public void close() {
-      inner.close();
     }
   }
 }
