@@ -100,6 +100,9 @@ public final class ThinPool implements AutoCloseable {
     long metadataBytes =
         o.metadataSizeBytes() > 0 ? o.metadataSizeBytes() : PoolCreateOptions.estimateMetadataBytes(nrDataBlocks);
     BlockDevice meta = createOrOpen(dir, o.metadataDevice(), "metadata", metadataBytes);
+    if (o.metadataDevice() == null) {
+      MetadataFiles.allocate(meta, 0, meta.sizeBytes());
+    }
     PoolMetadata.format(meta, config.blockSizeSectors(), nrDataBlocks, options.cacheBytes()).close();
     CatalogStore.create(dir.resolve("catalog"));
     config.write(dir.resolve("pool.json"));
@@ -261,7 +264,9 @@ public final class ThinPool implements AutoCloseable {
             "the metadata size cannot shrink (it is " + metadataDevice.sizeBytes() + " bytes)");
       }
       if (metadataDevice.growable()) {
+        long oldSizeBytes = metadataDevice.sizeBytes();
         metadataDevice.grow(metadataSizeBytes);
+        MetadataFiles.allocate(metadataDevice, oldSizeBytes, metadataDevice.sizeBytes());
       }
       md.lock().writeLock().lock();
       try {

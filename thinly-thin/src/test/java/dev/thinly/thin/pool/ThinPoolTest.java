@@ -7,6 +7,7 @@ import dev.thinly.pdata.error.BusyException;
 import dev.thinly.pdata.error.InvalidRequestException;
 import dev.thinly.pdata.error.NoSpaceException;
 import dev.thinly.pdata.error.ReadOnlyException;
+import dev.thinly.pdata.io.FileBlockDevice;
 import dev.thinly.thin.testkit.ThinTools;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -87,6 +88,25 @@ class ThinPoolTest {
         long[] allocated = {0};
         v.blockStatus(0, 1 << 20, (off, len, alloc) -> allocated[0] += alloc ? len : 0);
         assertThat(allocated[0]).isEqualTo((1 << 20) - 2 * 65536);
+      }
+    }
+  }
+
+  /** The metadata file has its storage from the start (a commit never allocates on the host). */
+  @Test
+  void theMetadataFileIsAllocatedWholeAtCreateAndGrow() {
+    Path metadata = dir.resolve("pool").resolve("metadata");
+    Path data = dir.resolve("pool").resolve("data");
+    try (ThinPool pool = create(256L << 20)) {
+      try (FileBlockDevice m = FileBlockDevice.open(metadata, true)) {
+        assertThat(m.allocatedBytes()).isEqualTo(m.sizeBytes());
+      }
+      try (FileBlockDevice d = FileBlockDevice.open(data, true)) {
+        assertThat(d.allocatedBytes()).as("the data file stays thin").isLessThan(d.sizeBytes() / 2);
+      }
+      pool.grow(0, pool.metadataSizeBytes() + (8L << 20));
+      try (FileBlockDevice m = FileBlockDevice.open(metadata, true)) {
+        assertThat(m.allocatedBytes()).isEqualTo(m.sizeBytes());
       }
     }
   }
