@@ -87,16 +87,7 @@ public sealed interface NbdEvent {
       implements NbdEvent {
     @Override
     public String describe() {
-      return "connection "
-          + connectionId
-          + " export '"
-          + exportName
-          + "': "
-          + command
-          + " of "
-          + lengthBytes
-          + " bytes at "
-          + Long.toUnsignedString(offsetBytes)
+      return request(connectionId, exportName, command, offsetBytes, lengthBytes)
           + " rejected with "
           + error
           + ": "
@@ -116,16 +107,7 @@ public sealed interface NbdEvent {
       implements NbdEvent {
     @Override
     public String describe() {
-      return "connection "
-          + connectionId
-          + " export '"
-          + exportName
-          + "': "
-          + command
-          + " of "
-          + lengthBytes
-          + " bytes at "
-          + offsetBytes
+      return request(connectionId, exportName, command, offsetBytes, lengthBytes)
           + " failed with "
           + error
           + ": "
@@ -155,5 +137,12 @@ public sealed interface NbdEvent {
       return "server stopped"
           + (connectionsDropped > 0 ? ", " + connectionsDropped + " connections cut" : "");
     }
+  }
+
+  /** How a request is named in the log; offsets are unsigned on the wire. */
+  private static String request(
+      long connectionId, String exportName, String command, long offsetBytes, long lengthBytes) {
+    return "connection " + connectionId + " export '" + exportName + "': " + command + " of "
+        + lengthBytes + " bytes at " + Long.toUnsignedString(offsetBytes);
   }
 }

@@ -54,6 +54,14 @@ public interface BlockDevice extends AutoCloseable {
   }
 
   /**
+   * Gives a range real storage holding zeros, so that later writes to it never wait for the file
+   * system to allocate blocks and never fail for lack of space there (a pool's metadata, which is
+   * allocated whole like a metadata volume). Not durable until the next {@link #flush}. The default
+   * does nothing: the storage of block devices and memory is there already.
+   */
+  default void allocate(long offsetBytes, long lengthBytes) {}
+
+  /**
    * Grows the device to {@code newSizeBytes}. Regular files are extended sparsely; block devices
    * and fixed-size devices throw {@link IllegalStateException} unless they are already big
    * enough.

@@ -225,6 +225,15 @@ public final class FileBlockDevice implements BlockDevice {
     }
   }
 
+  /** Writes zeros over the range of a regular file; a block device has its storage already. */
+  @Override
+  public void allocate(long offsetBytes, long lengthBytes) {
+    Ranges.checkRange(name(), offsetBytes, lengthBytes, sizeBytes);
+    if (!blockDevice && lengthBytes > 0) {
+      writeZeros(offsetBytes, lengthBytes);
+    }
+  }
+
   private void writeZeros(long offsetBytes, long lengthBytes) {
     ByteBuffer zeros = ByteBuffer.allocateDirect((int) Math.min(ZERO_CHUNK, lengthBytes));
     long pos = offsetBytes;

@@ -50,6 +50,11 @@ public abstract class ForwardingBlockDevice implements BlockDevice {
   }
 
   @Override
+  public void allocate(long offsetBytes, long lengthBytes) {
+    inner.allocate(offsetBytes, lengthBytes);
+  }
+
+  @Override
   public void grow(long newSizeBytes) {
     inner.grow(newSizeBytes);
   }

@@ -100,9 +100,9 @@ public final class ThinPool implements AutoCloseable {
     long metadataBytes =
         o.metadataSizeBytes() > 0 ? o.metadataSizeBytes() : PoolCreateOptions.estimateMetadataBytes(nrDataBlocks);
     BlockDevice meta = createOrOpen(dir, o.metadataDevice(), "metadata", metadataBytes);
-    if (o.metadataDevice() == null) {
-      MetadataFiles.allocate(meta, 0, meta.sizeBytes());
-    }
+    // allocated whole, like a metadata volume: a commit never makes the host file system allocate
+    // (a journal commit inside its fdatasync) nor fails for lack of space there; format flushes it
+    meta.allocate(0, meta.sizeBytes());
     PoolMetadata.format(meta, config.blockSizeSectors(), nrDataBlocks, options.cacheBytes()).close();
     CatalogStore.create(dir.resolve("catalog"));
     config.write(dir.resolve("pool.json"));
@@ -266,7 +266,8 @@ public final class ThinPool implements AutoCloseable {
       if (metadataDevice.growable()) {
         long oldSizeBytes = metadataDevice.sizeBytes();
         metadataDevice.grow(metadataSizeBytes);
-        MetadataFiles.allocate(metadataDevice, oldSizeBytes, metadataDevice.sizeBytes());
+        metadataDevice.allocate(oldSizeBytes, metadataDevice.sizeBytes() - oldSizeBytes);
+        metadataDevice.flush(); // here, not in the next commit, which would wait for all of it
       }
       md.lock().writeLock().lock();
       try {
